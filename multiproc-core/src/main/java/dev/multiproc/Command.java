@@ -1,0 +1,316 @@
+package dev.multiproc;
+
+import dev.multiproc.internal.engine.Child;
+import dev.multiproc.internal.engine.Engine;
+import dev.multiproc.internal.engine.SpawnPlan;
+import dev.multiproc.internal.posix.ErrnoException;
+import dev.multiproc.internal.posix.Fds;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * A program to run as a child process: its arguments, environment, working directory and
+ * where its stdin, stdout and stderr go. Immutable: every method returns a new command.
+ *
+ * <pre>{@code
+ * Subprocess p = Command.of("grep", "-c", "x").stdin(Redirect.from(file)).start();
+ * }</pre>
+ *
+ * <p>There is no shell: arguments reach the program as given, and the program is looked up
+ * on {@code PATH} as {@code execvp} does. The child gets fds 0–2 and the fds named with
+ * {@link #passFd} and nothing else, an empty signal mask and default signal dispositions.
+ */
+public final class Command {
+    private final List<String> argv;
+    private Path directory;
+    private Map<String, String> environment;
+    private Map<String, String> environmentChanges = Map.of();
+    private Redirect stdin = Redirect.PIPE;
+    private Redirect stdout = Redirect.PIPE;
+    private Redirect stderr = Redirect.PIPE;
+    private boolean newSession;
+    private boolean newProcessGroup;
+    private boolean daemon = true;
+    private TreeSet<Integer> passedFds = new TreeSet<>();
+
+    private Command(List<String> argv) {
+        this.argv = argv;
+    }
+
+    private Command copy() {
+        Command c = new Command(argv);
+        c.directory = directory;
+        c.environment = environment;
+        c.environmentChanges = environmentChanges;
+        c.stdin = stdin;
+        c.stdout = stdout;
+        c.stderr = stderr;
+        c.newSession = newSession;
+        c.newProcessGroup = newProcessGroup;
+        c.daemon = daemon;
+        c.passedFds = new TreeSet<>(passedFds);
+        return c;
+    }
+
+    /**
+     * A command running {@code argv[0]} with the arguments that follow.
+     *
+     * @throws IllegalArgumentException if argv is empty, the program is an empty string, or an
+     *     argument holds a NUL byte (the message names it)
+     * @throws NullPointerException if argv or one of its elements is null
+     */
+    public static Command of(String... argv) {
+        return of(List.of(Objects.requireNonNull(argv, "argv")));
+    }
+
+    /** As {@link #of(String...)}. */
+    public static Command of(List<String> argv) {
+        Objects.requireNonNull(argv, "argv");
+        if (argv.isEmpty()) {
+            throw new IllegalArgumentException("argv must not be empty: it needs at least the program");
+        }
+        List<String> copy = new ArrayList<>(argv.size());
+        for (int i = 0; i < argv.size(); i++) {
+            String arg = Objects.requireNonNull(argv.get(i), "argv[" + i + "] is null");
+            requireNoNul(arg, "argv[" + i + "]");
+            copy.add(arg);
+        }
+        if (copy.getFirst().isEmpty()) {
+            throw new IllegalArgumentException("the program (argv[0]) is an empty string");
+        }
+        return new Command(List.copyOf(copy));
+    }
+
+    /** The program and its arguments. */
+    public List<String> argv() {
+        return argv;
+    }
+
+    /** Runs the child in {@code directory} instead of this JVM's working directory. */
+    public Command directory(Path directory) {
+        Command c = copy();
+        c.directory = Objects.requireNonNull(directory, "directory");
+        return c;
+    }
+
+    /**
+     * Sets one environment variable for the child, on top of this JVM's environment (or the one
+     * given to {@link #environment}).
+     *
+     * @throws IllegalArgumentException if the name is empty or holds {@code =} or NUL, or the
+     *     value holds NUL
+     */
+    public Command env(String name, String value) {
+        requireName(name);
+        requireNoNul(Objects.requireNonNull(value, "value"), "the value of " + name);
+        Command c = copy();
+        Map<String, String> changes = new LinkedHashMap<>(environmentChanges);
+        changes.put(name, value);
+        c.environmentChanges = java.util.Collections.unmodifiableMap(changes);
+        return c;
+    }
+
+    /** Removes one variable from the child's environment. */
+    public Command envRemove(String name) {
+        requireName(name);
+        Command c = copy();
+        Map<String, String> changes = new LinkedHashMap<>(environmentChanges);
+        changes.put(name, null);
+        c.environmentChanges = java.util.Collections.unmodifiableMap(changes);
+        return c;
+    }
+
+    /**
+     * Replaces the child's whole environment with {@code environment} (earlier {@link #env}
+     * and {@link #envRemove} calls are dropped).
+     *
+     * @throws IllegalArgumentException for a name or value as {@link #env} refuses
+     */
+    public Command environment(Map<String, String> environment) {
+        Objects.requireNonNull(environment, "environment");
+        Map<String, String> copy = new LinkedHashMap<>();
+        environment.forEach((name, value) -> {
+            requireName(name);
+            requireNoNul(Objects.requireNonNull(value, "the value of " + name), "the value of " + name);
+            copy.put(name, value);
+        });
+        Command c = copy();
+        c.environment = java.util.Collections.unmodifiableMap(copy);
+        c.environmentChanges = Map.of();
+        return c;
+    }
+
+    /**
+     * Where the child's stdin comes from: {@link Redirect#PIPE} (the default),
+     * {@link Redirect#INHERIT}, {@link Redirect#DISCARD} or {@link Redirect#from}.
+     */
+    public Command stdin(Redirect redirect) {
+        Objects.requireNonNull(redirect, "redirect");
+        if (redirect == Redirect.TO_STDOUT || redirect instanceof Redirect.WriteFile) {
+            throw new IllegalArgumentException("stdin cannot be " + redirect + ": it is an output redirect");
+        }
+        Command c = copy();
+        c.stdin = redirect;
+        return c;
+    }
+
+    /** Where the child's stdout goes: {@link Redirect#PIPE} (the default), INHERIT, DISCARD or a file. */
+    public Command stdout(Redirect redirect) {
+        Objects.requireNonNull(redirect, "redirect");
+        if (redirect == Redirect.TO_STDOUT || redirect instanceof Redirect.ReadFile) {
+            throw new IllegalArgumentException("stdout cannot be " + redirect
+                    + (redirect == Redirect.TO_STDOUT ? ": that is for stderr" : ": it is an input redirect"));
+        }
+        Command c = copy();
+        c.stdout = redirect;
+        return c;
+    }
+
+    /** Where the child's stderr goes: as {@link #stdout}, or {@link Redirect#TO_STDOUT}. */
+    public Command stderr(Redirect redirect) {
+        Objects.requireNonNull(redirect, "redirect");
+        if (redirect instanceof Redirect.ReadFile) {
+            throw new IllegalArgumentException("stderr cannot be " + redirect + ": it is an input redirect");
+        }
+        Command c = copy();
+        c.stderr = redirect;
+        return c;
+    }
+
+    /** Starts the child in a new session ({@code setsid}), which also makes it leader of a new group. */
+    public Command newSession() {
+        Command c = copy();
+        c.newSession = true;
+        return c;
+    }
+
+    /** Starts the child as the leader of a new process group, so that {@code signalGroup} reaches it all. */
+    public Command newProcessGroup() {
+        Command c = copy();
+        c.newProcessGroup = true;
+        return c;
+    }
+
+    /**
+     * Whether this JVM's normal exit terminates the child and its tree (true, the default) or
+     * leaves it running (false).
+     */
+    public Command daemon(boolean daemon) {
+        Command c = copy();
+        c.daemon = daemon;
+        return c;
+    }
+
+    /**
+     * Lets the child inherit this JVM's {@code fd} at the same number (Python's
+     * {@code pass_fds}); every other fd above 2 is closed in the child.
+     *
+     * @throws IllegalArgumentException if {@code fd} is below 3 (use the redirects for those)
+     */
+    public Command passFd(int fd) {
+        if (fd < 3) {
+            throw new IllegalArgumentException("passFd(" + fd + "): fds 0 to 2 are set with stdin, stdout and stderr");
+        }
+        Command c = copy();
+        c.passedFds.add(fd);
+        return c;
+    }
+
+    /**
+     * Starts the child.
+     *
+     * @return the running child
+     * @throws ProcessStartException if the program is missing or not executable, the working
+     *     directory is missing, or a redirect file cannot be opened; nothing is left behind
+     * @throws IOException if the system refuses (out of fds or processes)
+     */
+    public Subprocess start() throws IOException {
+        String program = argv.getFirst();
+        checkDirectory(program);
+        Engine engine = Engine.get();
+        List<SpawnPlan.FdMapping> passed = new ArrayList<>();
+        for (int fd : passedFds) {
+            checkOpen(fd, program);
+            passed.add(new SpawnPlan.FdMapping(fd, fd));
+        }
+        try (Stdio stdio = Stdio.open(stdin, stdout, stderr, program, engine)) {
+            SpawnPlan plan = new SpawnPlan(argv, resolvedEnvironment(),
+                    directory == null ? null : directory.toString(), stdio.childFds(), passed,
+                    newSession, newProcessGroup, Child.Kind.COMMAND, null, daemon);
+            Child child;
+            try {
+                child = engine.spawn(plan);
+            } catch (ErrnoException e) {
+                stdio.closeParentEnds();
+                throw StartFailures.of(program, directory, e);
+            }
+            return new Subprocess(child, stdio.stdinPipe(engine), stdio.outputPipe(1, engine),
+                    stdio.outputPipe(2, engine), stdin, stdout, stderr);
+        }
+    }
+
+    private void checkDirectory(String program) throws ProcessStartException {
+        if (directory != null && !Files.isDirectory(directory)) {
+            String why = Files.exists(directory) ? "is not a directory" : "does not exist";
+            throw new ProcessStartException("Cannot run program \"" + program + "\" (in directory \""
+                    + directory + "\"): the directory " + why,
+                    program, Files.exists(directory) ? "ENOTDIR" : "ENOENT", null);
+        }
+    }
+
+    private static void checkOpen(int fd, String program) {
+        try {
+            Fds.fcntl(fd, Fds.F_GETFD, 0);
+        } catch (ErrnoException e) {
+            throw new IllegalArgumentException("passFd(" + fd + ") for \"" + program + "\": fd " + fd
+                    + " is not open in this JVM (" + e.errnoName() + ")", e);
+        }
+    }
+
+    /** {@code NAME=value} entries, or null when the child gets this JVM's environment unchanged. */
+    private List<String> resolvedEnvironment() {
+        if (environment == null && environmentChanges.isEmpty()) {
+            return null;
+        }
+        Map<String, String> merged = new LinkedHashMap<>(environment != null ? environment : System.getenv());
+        environmentChanges.forEach((name, value) -> {
+            if (value == null) {
+                merged.remove(name);
+            } else {
+                merged.put(name, value);
+            }
+        });
+        List<String> entries = new ArrayList<>(merged.size());
+        merged.forEach((name, value) -> entries.add(name + "=" + value));
+        return entries;
+    }
+
+    private static void requireName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("environment variable name is empty");
+        }
+        if (name.indexOf('=') >= 0) {
+            throw new IllegalArgumentException("environment variable name contains '=': \"" + name + "\"");
+        }
+        requireNoNul(name, "environment variable name");
+    }
+
+    static void requireNoNul(String value, String what) {
+        if (value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(what + " contains a NUL byte: \"" + value.replace("\0", "\\0") + "\"");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.join(" ", argv);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.multiproc;
+
+import dev.multiproc.internal.engine.Engine;
+import dev.multiproc.internal.engine.SpawnPlan;
+import dev.multiproc.internal.io.Fd;
+import dev.multiproc.internal.io.PipeInputStream;
+import dev.multiproc.internal.io.PipeOutputStream;
+import dev.multiproc.internal.posix.ErrnoException;
+import dev.multiproc.internal.posix.Fds;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The fds behind a child's stdin, stdout and stderr while it is being started: the ends the
+ * child gets (closed here once it has them) and the ends this JVM keeps (pipes only).
+ */
+final class Stdio implements AutoCloseable {
+    private final int[] childFds = {SpawnPlan.INHERIT, SpawnPlan.INHERIT, SpawnPlan.INHERIT};
+    private final boolean[] ownedByUs = new boolean[3];
+    private final int[] parentFds = {-1, -1, -1};
+
+    private Stdio() {}
+
+    /** Opens pipes and files for the three redirects; on failure closes what it opened. */
+    static Stdio open(Redirect in, Redirect out, Redirect err, String program, Engine engine) throws IOException {
+        Stdio stdio = new Stdio();
+        try {
+            stdio.setUp(0, in, program, engine);
+            stdio.setUp(1, out, program, engine);
+            stdio.setUp(2, err, program, engine);
+            return stdio;
+        } catch (IOException | RuntimeException e) {
+            stdio.close();
+            stdio.closeParentEnds();
+            throw e;
+        }
+    }
+
+    private void setUp(int target, Redirect redirect, String program, Engine engine) throws IOException {
+        switch (redirect) {
+            case Redirect.Standard.INHERIT -> { }
+            case Redirect.Standard.DISCARD -> childFds[target] = engine.devNull();
+            case Redirect.Standard.TO_STDOUT -> childFds[target] = SpawnPlan.SAME_AS_STDOUT;
+            case Redirect.Standard.PIPE -> {
+                int[] pipe = Fds.pipe2(Fds.O_CLOEXEC);
+                boolean input = target == 0;
+                own(target, input ? pipe[0] : pipe[1]);
+                parentFds[target] = input ? pipe[1] : pipe[0];
+                Fds.setNonBlocking(parentFds[target]);
+            }
+            case Redirect.WriteFile(Path file, boolean append) -> own(target, openFile(file,
+                    Fds.O_WRONLY | Fds.O_CREAT | Fds.O_CLOEXEC | (append ? Fds.O_APPEND : Fds.O_TRUNC),
+                    target, program));
+            case Redirect.ReadFile(Path file) -> own(target, openFile(file, Fds.O_RDONLY | Fds.O_CLOEXEC,
+                    target, program));
+        }
+    }
+
+    private void own(int target, int fd) {
+        childFds[target] = fd;
+        ownedByUs[target] = true;
+    }
+
+    private static int openFile(Path file, int flags, int target, String program) throws IOException {
+        try {
+            return Fds.open(file.toString(), flags, 0666);
+        } catch (ErrnoException e) {
+            String stream = new String[] {"stdin", "stdout", "stderr"}[target];
+            throw new ProcessStartException("Cannot run program \"" + program + "\": cannot open \""
+                    + file + "\" for its " + stream + ": " + e.errnoName() + " (" + e.reason() + ")",
+                    program, e.errnoName(), e);
+        }
+    }
+
+    /** What the child gets at fds 0, 1 and 2, in {@link SpawnPlan#stdio()} terms. */
+    int[] childFds() {
+        return childFds.clone();
+    }
+
+    PipeOutputStream stdinPipe(Engine engine) {
+        return parentFds[0] < 0 ? null : new PipeOutputStream(new Fd(parentFds[0], engine.loop()));
+    }
+
+    PipeInputStream outputPipe(int target, Engine engine) {
+        return parentFds[target] < 0 ? null : new PipeInputStream(new Fd(parentFds[target], engine.loop()));
+    }
+
+    /** Closes this JVM's ends, for a start that failed. */
+    void closeParentEnds() {
+        for (int i = 0; i < 3; i++) {
+            Fds.closeQuietly(parentFds[i]);
+            parentFds[i] = -1;
+        }
+    }
+
+    /** Closes the child's ends in this JVM: after the spawn, the child holds its own copies. */
+    @Override
+    public void close() {
+        for (int i = 0; i < 3; i++) {
+            if (ownedByUs[i]) {
+                Fds.closeQuietly(childFds[i]);
+                ownedByUs[i] = false;
+            }
+        }
+    }
+}

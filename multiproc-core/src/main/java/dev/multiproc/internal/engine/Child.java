@@ -1,0 +1,185 @@
+package dev.multiproc.internal.engine;
+
+import dev.multiproc.ExitStatus;
+import dev.multiproc.Signal;
+import dev.multiproc.internal.posix.Epoll;
+import dev.multiproc.internal.posix.ErrnoException;
+import dev.multiproc.internal.posix.Fds;
+import dev.multiproc.internal.posix.Pidfd;
+import dev.multiproc.internal.posix.Processes;
+import dev.multiproc.internal.posix.Wait;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A child process this JVM started and tracks until it is reaped.
+ *
+ * <h2>Reaping and pid reuse</h2>
+ * The child is known by its pidfd from the moment {@code posix_spawn} returns: the pid cannot
+ * be reused before we reap it, so opening the pidfd right after the spawn names the right
+ * process. The event loop watches the pidfd; when it turns readable the loop calls
+ * {@code waitid(P_PIDFD, ...)}, which reaps the child, then closes the pidfd and completes
+ * {@link #exit}. Every signal goes through the pidfd while it is open, so a signal can never
+ * reach another process that got the same pid. The pidfd is used and closed under
+ * {@link #lock}: a signal racing with the reap either goes to the (zombie) child, or finds
+ * the pidfd closed and does nothing. Waiting again returns the status kept in {@link #exit};
+ * nobody ever calls {@code waitpid} on this pid a second time, so there is no ECHILD.
+ */
+public final class Child {
+    /** What started the child. */
+    public enum Kind { COMMAND, JVM }
+
+    private final int pid;
+    private final List<String> command;
+    private final Kind kind;
+    private final String name;
+    private final boolean daemon;
+    private final boolean groupLeader;
+    private final Instant startedAt = Instant.now();
+    private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+    private final Object lock = new Object();
+    private int pidfd;
+    private long token;
+
+    Child(int pid, int pidfd, List<String> command, Kind kind, String name, boolean daemon, boolean groupLeader) {
+        this.pid = pid;
+        this.pidfd = pidfd;
+        this.command = command;
+        this.kind = kind;
+        this.name = name;
+        this.daemon = daemon;
+        this.groupLeader = groupLeader;
+    }
+
+    void watch(EventLoop loop) throws ErrnoException {
+        synchronized (lock) {
+            token = loop.add(pidfd, Epoll.EPOLLIN, events -> reap(loop));
+        }
+    }
+
+    public int pid() {
+        return pid;
+    }
+
+    public List<String> command() {
+        return command;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean daemon() {
+        return daemon;
+    }
+
+    /** True if the child was started as the leader of its own process group (or session). */
+    public boolean groupLeader() {
+        return groupLeader;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    /** Completed with the status when the child has been reaped; complete it nowhere else. */
+    public CompletableFuture<ExitStatus> exit() {
+        return exit;
+    }
+
+    /** True until the child has exited (a zombie not yet reaped counts as exited). */
+    public boolean isAlive() {
+        synchronized (lock) {
+            if (pidfd < 0) {
+                return false;
+            }
+            try {
+                return Fds.pollReadable(new int[] {pidfd}, 0) == 0;
+            } catch (ErrnoException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Sends {@code signal} through the pidfd: true if sent, false if the child was already reaped. */
+    public boolean signal(Signal signal) {
+        synchronized (lock) {
+            if (pidfd < 0) {
+                return false;
+            }
+            try {
+                return Pidfd.pidfd_send_signal(pidfd, signal.number());
+            } catch (ErrnoException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /**
+     * Sends {@code signal} to the child's process group, while the child (its leader) is not
+     * reaped yet, so that the group id cannot have been reused: true if sent.
+     */
+    public boolean signalGroup(Signal signal) {
+        synchronized (lock) {
+            if (pidfd < 0 || !groupLeader) {
+                return false;
+            }
+            try {
+                return Processes.kill(-pid, signal.number());
+            } catch (ErrnoException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /**
+     * Sends {@code first} to the child and all its descendants, then SIGKILL to what is left
+     * after {@code grace}; returns the child's status once it is reaped.
+     */
+    public ExitStatus killTree(Signal first, Duration grace) throws InterruptedException {
+        ProcessTree.kill(List.of(this), first, grace);
+        try {
+            return exit.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("exit future failed", e);
+        }
+    }
+
+    /** Runs on the event loop when the pidfd is readable. */
+    private void reap(EventLoop loop) {
+        Wait.Reaped reaped;
+        synchronized (lock) {
+            if (pidfd < 0) {
+                return;
+            }
+            try {
+                reaped = Wait.waitid(Wait.P_PIDFD, pidfd, Wait.WEXITED | Wait.WNOHANG);
+            } catch (ErrnoException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (reaped == null) {
+                return;
+            }
+            loop.remove(pidfd, token);
+            Fds.closeQuietly(pidfd);
+            pidfd = -1;
+        }
+        Engine.get().forget(this);
+        exit.complete(reaped.exited()
+                ? ExitStatus.exited(reaped.status())
+                : ExitStatus.signaled(Signal.of(reaped.status()), reaped.coreDumped()));
+    }
+
+    @Override
+    public String toString() {
+        return kind.name().toLowerCase(java.util.Locale.ROOT) + " " + pid + " " + String.join(" ", command);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.multiproc.internal.engine;
+
+import dev.multiproc.internal.posix.ErrnoException;
+import dev.multiproc.internal.posix.Fds;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The library's process machinery, started on first use: one event thread, one spawner
+ * thread, the table of live children and the exit hook. However many children there are,
+ * these are the only threads it adds.
+ */
+public final class Engine {
+    private static final class Holder {
+        static final Engine INSTANCE = create();
+    }
+
+    private final EventLoop loop;
+    private final Spawner spawner;
+    private final ConcurrentHashMap<Integer, Child> live = new ConcurrentHashMap<>();
+    private final int devNull;
+
+    private Engine() throws ErrnoException {
+        loop = new EventLoop();
+        spawner = new Spawner(loop, this);
+        devNull = Fds.open("/dev/null", Fds.O_RDWR | Fds.O_CLOEXEC, 0);
+        ExitHooks.install(this);
+    }
+
+    private static Engine create() {
+        try {
+            return new Engine();
+        } catch (ErrnoException e) {
+            throw new UncheckedIOException("cannot start multiproc's engine", e);
+        }
+    }
+
+    /** The engine, started on first call. */
+    public static Engine get() {
+        return Holder.INSTANCE;
+    }
+
+    /** Starts a child on the spawner thread; it is watched and reaped from then on. */
+    public Child spawn(SpawnPlan plan) throws ErrnoException {
+        return spawner.spawn(plan);
+    }
+
+    /** The event loop, for pipes and timers. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** An fd open on {@code /dev/null} for reading and writing; never close it. */
+    public int devNull() {
+        return devNull;
+    }
+
+    /** The children started by this JVM that have not been reaped yet. */
+    public List<Child> liveChildren() {
+        return List.copyOf(live.values());
+    }
+
+    void remember(Child child) {
+        live.put(child.pid(), child);
+    }
+
+    void forget(Child child) {
+        live.remove(child.pid(), child);
+    }
+}

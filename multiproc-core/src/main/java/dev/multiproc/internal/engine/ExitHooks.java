@@ -1,0 +1,41 @@
+package dev.multiproc.internal.engine;
+
+import dev.multiproc.Signal;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What happens to children when this JVM exits normally or through {@code System.exit}:
+ * daemon commands are terminated with their trees (TERM, a short grace, KILL); non-daemon
+ * commands are left running.
+ */
+final class ExitHooks {
+    /** How long daemon commands get between TERM and KILL at exit. */
+    static final Duration DAEMON_GRACE =
+            Duration.ofMillis(Long.getLong("dev.multiproc.daemonGraceMillis", 1000));
+
+    private ExitHooks() {}
+
+    static void install(Engine engine) {
+        try {
+            Runtime.getRuntime().addShutdownHook(
+                    Thread.ofPlatform().name("multiproc-exit").unstarted(() -> onExit(engine)));
+        } catch (IllegalStateException alreadyExiting) {
+            // First use during shutdown: there is nothing of ours to clean up yet.
+        }
+    }
+
+    private static void onExit(Engine engine) {
+        List<Child> daemons = engine.liveChildren().stream()
+                .filter(c -> c.kind() == Child.Kind.COMMAND && c.daemon())
+                .toList();
+        if (daemons.isEmpty()) {
+            return;
+        }
+        try {
+            ProcessTree.kill(daemons, Signal.SIGTERM, DAEMON_GRACE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

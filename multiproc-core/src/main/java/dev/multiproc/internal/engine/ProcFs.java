@@ -1,0 +1,80 @@
+package dev.multiproc.internal.engine;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads {@code /proc}: one process's {@code stat}, every process's, a command line. */
+public final class ProcFs {
+    private static final Path PROC = Path.of("/proc");
+
+    private ProcFs() {}
+
+    /**
+     * The fields of {@code /proc/PID/stat} that multiproc uses. {@code startTime} (clock ticks
+     * since boot) together with {@code pid} names one process for good: a reused pid has a
+     * later start time.
+     */
+    public record Stat(int pid, String comm, char state, int ppid, int pgrp, int session, long startTime) {
+        /** True for a zombie ({@code Z}) or a dead process ({@code X}): it runs no more. */
+        public boolean gone() {
+            return state == 'Z' || state == 'X';
+        }
+    }
+
+    /** The stat of {@code pid}, or empty if there is no such process. */
+    public static Optional<Stat> stat(int pid) {
+        try {
+            return Optional.of(parse(pid, Files.readString(PROC.resolve(Integer.toString(pid)).resolve("stat"),
+                    StandardCharsets.ISO_8859_1)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The stat of every process visible now; processes that vanish while being read are left out. */
+    public static List<Stat> all() {
+        List<Stat> stats = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
+            for (Path dir : dirs) {
+                String name = dir.getFileName().toString();
+                if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
+                    stat(Integer.parseInt(name)).ifPresent(stats::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc", e);
+        }
+        return stats;
+    }
+
+    /** The command line of {@code pid}, arguments joined by spaces; empty for kernel threads and zombies. */
+    public static String cmdline(int pid) {
+        try {
+            byte[] raw = Files.readAllBytes(PROC.resolve(Integer.toString(pid)).resolve("cmdline"));
+            int end = raw.length;
+            while (end > 0 && raw[end - 1] == 0) {
+                end--;
+            }
+            return new String(raw, 0, end, StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    static Stat parse(int pid, String text) {
+        // "pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
+        //  utime stime cutime cstime priority nice threads itrealvalue starttime ..."
+        // comm may hold spaces and parentheses: it ends at the last ')'.
+        int open = text.indexOf('(');
+        int close = text.lastIndexOf(')');
+        String[] f = text.substring(close + 2).split(" ");
+        return new Stat(pid, text.substring(open + 1, close), f[0].charAt(0), Integer.parseInt(f[1]),
+                Integer.parseInt(f[2]), Integer.parseInt(f[3]), Long.parseLong(f[19]));
+    }
+}

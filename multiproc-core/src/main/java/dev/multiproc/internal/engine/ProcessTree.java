@@ -1,0 +1,180 @@
+package dev.multiproc.internal.engine;
+
+import dev.multiproc.Signal;
+import dev.multiproc.internal.posix.ErrnoException;
+import dev.multiproc.internal.posix.Fds;
+import dev.multiproc.internal.posix.Pidfd;
+import dev.multiproc.internal.posix.Processes;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Kills children together with everything they started: a first signal (TERM) to the whole
+ * tree, a grace, then KILL to whatever is left.
+ *
+ * <h2>Finding the tree</h2>
+ * Descendants are found in {@code /proc}: by parent pid from each root down, and, for a root
+ * that leads its own process group, every member of that group (this also finds processes
+ * whose parent already died and that were reparented away). The search runs before any
+ * signal, while the tree is still linked, and again before each signal, to catch processes
+ * forked meanwhile.
+ *
+ * <h2>Pid reuse</h2>
+ * Each descendant found is pinned with a pidfd, and kept only if its start time read after
+ * {@code pidfd_open} equals the one read during the search: then the pidfd names that very
+ * process, and every later signal goes through it. Roots are signalled through their own
+ * pidfds; their groups only while the root is not reaped yet (so the group id cannot have
+ * been reused) or, after that, member by member once each member is pinned.
+ */
+final class ProcessTree implements AutoCloseable {
+    private final List<Child> roots;
+    private final int self = Processes.getpid();
+    private final Map<Integer, Integer> pinned = new HashMap<>();
+
+    private ProcessTree(Collection<Child> roots) {
+        this.roots = List.copyOf(roots);
+    }
+
+    /**
+     * Sends {@code first} to each root's tree, waits up to {@code grace} for all of it to end,
+     * then sends SIGKILL to what is left and waits for the roots to be reaped.
+     */
+    static void kill(Collection<Child> roots, Signal first, Duration grace) throws InterruptedException {
+        try (ProcessTree tree = new ProcessTree(roots)) {
+            tree.collect();
+            tree.signal(first);
+            tree.collect();
+            tree.signal(first);
+            long deadline = System.nanoTime() + grace.toNanos();
+            if (first == Signal.SIGKILL || tree.awaitGone(deadline)) {
+                if (first == Signal.SIGKILL) {
+                    tree.awaitGone(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+                }
+                return;
+            }
+            tree.collect();
+            tree.signal(Signal.SIGKILL);
+            tree.awaitGone(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+        }
+    }
+
+    /** Finds the roots' descendants and group members, and pins the new ones. */
+    private void collect() {
+        List<ProcFs.Stat> all = ProcFs.all();
+        Map<Integer, List<ProcFs.Stat>> byParent = new HashMap<>();
+        Map<Integer, ProcFs.Stat> byPid = new HashMap<>();
+        for (ProcFs.Stat s : all) {
+            byParent.computeIfAbsent(s.ppid(), k -> new ArrayList<>()).add(s);
+            byPid.put(s.pid(), s);
+        }
+        Set<Integer> groups = new HashSet<>();
+        ArrayDeque<Integer> parents = new ArrayDeque<>(pinned.keySet());
+        for (Child root : roots) {
+            parents.add(root.pid());
+            if (root.groupLeader()) {
+                groups.add(root.pid());
+            }
+        }
+        Set<Integer> rootPids = new HashSet<>(parents);
+        rootPids.removeAll(pinned.keySet());
+        Set<Integer> seen = new HashSet<>(parents);
+        while (!parents.isEmpty()) {
+            for (ProcFs.Stat s : byParent.getOrDefault(parents.poll(), List.of())) {
+                if (seen.add(s.pid())) {
+                    parents.add(s.pid());
+                    pin(s, rootPids);
+                }
+            }
+        }
+        if (!groups.isEmpty()) {
+            Optional<ProcFs.Stat> me = Optional.ofNullable(byPid.get(self));
+            for (ProcFs.Stat s : all) {
+                if (groups.contains(s.pgrp()) && seen.add(s.pid())
+                        && me.map(m -> s.session() == m.session() || s.session() == s.pgrp()).orElse(true)) {
+                    pin(s, rootPids);
+                }
+            }
+        }
+    }
+
+    private void pin(ProcFs.Stat s, Set<Integer> rootPids) {
+        if (s.pid() == self || rootPids.contains(s.pid()) || pinned.containsKey(s.pid()) || s.gone()) {
+            return;
+        }
+        int pidfd;
+        try {
+            pidfd = Pidfd.pidfd_open(s.pid());
+        } catch (ErrnoException e) {
+            return; // gone already
+        }
+        Optional<ProcFs.Stat> now = ProcFs.stat(s.pid());
+        if (now.isPresent() && now.get().startTime() == s.startTime()) {
+            pinned.put(s.pid(), pidfd);
+        } else {
+            Fds.closeQuietly(pidfd);
+        }
+    }
+
+    private void signal(Signal signal) {
+        for (Child root : roots) {
+            root.signalGroup(signal);
+            root.signal(signal);
+        }
+        for (int pidfd : pinned.values()) {
+            try {
+                Pidfd.pidfd_send_signal(pidfd, signal.number());
+            } catch (ErrnoException e) {
+                // EPERM: not ours to kill (a setuid program); nothing more to do for it.
+            }
+        }
+    }
+
+    /** Waits until every root is reaped and every pinned process has exited; false at the deadline. */
+    private boolean awaitGone(long deadline) throws InterruptedException {
+        for (Child root : roots) {
+            try {
+                root.exit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                return false;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a child's exit future failed", e);
+            }
+        }
+        for (int pidfd : pinned.values()) {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    if (Fds.pollReadable(new int[] {pidfd}, (int) Math.min(100, TimeUnit.NANOSECONDS.toMillis(left) + 1)) > 0) {
+                        break;
+                    }
+                } catch (ErrnoException e) {
+                    break;
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        pinned.values().forEach(Fds::closeQuietly);
+        pinned.clear();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.multiproc.internal.engine;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the spawner needs to start one child, already validated and resolved.
+ *
+ * @param argv the program and its arguments; the program is looked up on PATH
+ * @param environment {@code NAME=value} entries, or null to pass this JVM's environment
+ * @param directory the working directory, or null for this JVM's
+ * @param stdio for fds 0, 1 and 2: the parent fd the child gets there, {@link #INHERIT}, or
+ *     {@link #SAME_AS_STDOUT} (for fd 2 only)
+ * @param passed further fds the child gets, each at the number it names
+ * @param newSession start the child in a new session ({@code setsid})
+ * @param newProcessGroup start the child as the leader of a new process group
+ * @param kind what the child is, for bookkeeping
+ * @param name a name for people, or null
+ * @param daemon whether exit hooks terminate it
+ */
+public record SpawnPlan(List<String> argv, List<String> environment, String directory, int[] stdio,
+                        List<FdMapping> passed, boolean newSession, boolean newProcessGroup,
+                        Child.Kind kind, String name, boolean daemon) {
+    /** The child keeps the fd this JVM has at that number. */
+    public static final int INHERIT = -1;
+    /** The child's stderr is a copy of its stdout. */
+    public static final int SAME_AS_STDOUT = -2;
+
+    /** A parent fd given to the child as {@code childFd}. */
+    public record FdMapping(int parentFd, int childFd) {}
+
+    public SpawnPlan {
+        argv = List.copyOf(argv);
+        environment = environment == null ? null : List.copyOf(environment);
+        passed = List.copyOf(passed);
+        stdio = stdio.clone();
+        Objects.requireNonNull(kind, "kind");
+    }
+
+    /** The program as given in {@code argv[0]}. */
+    public String program() {
+        return argv.getFirst();
+    }
+
+    /** True if the child leads its own process group, as it does in a new session too. */
+    public boolean groupLeader() {
+        return newSession || newProcessGroup;
+    }
+}

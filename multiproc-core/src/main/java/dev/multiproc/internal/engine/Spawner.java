@@ -1,0 +1,192 @@
+package dev.multiproc.internal.engine;
+
+import dev.multiproc.internal.posix.ErrnoException;
+import dev.multiproc.internal.posix.Fds;
+import dev.multiproc.internal.posix.Pidfd;
+import dev.multiproc.internal.posix.Processes;
+import dev.multiproc.internal.posix.SigSet;
+import dev.multiproc.internal.posix.Spawn;
+import dev.multiproc.internal.posix.SpawnAttributes;
+import dev.multiproc.internal.posix.SpawnFileActions;
+import dev.multiproc.internal.posix.Wait;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The one long-lived thread every spawn goes through, so that anything tied to the spawning
+ * thread (such as {@code PR_SET_PDEATHSIG}, which fires when that thread exits) is tied to a
+ * thread that lives as long as the JVM.
+ *
+ * <h2>What the child gets</h2>
+ * <ul>
+ *   <li>fds 0–2 as the plan says, the passed fds at their numbers, and nothing else:
+ *   every other fd is closed with {@code closefrom} (Python's {@code close_fds=True}). So
+ *   that no {@code dup2} overwrites a source another one still needs, every source that sits
+ *   at or below the highest target is first copied above it.</li>
+ *   <li>an empty signal mask and the default disposition for signals 1–31. The JVM blocks
+ *   and handles signals of its own; none of that may leak into the child. (glibc sets its
+ *   two internal signals, 32 and 33, to ignored in the child of a threaded parent; asking
+ *   for them to be default leaves the child's mask fully blocked, so they are left out.)</li>
+ * </ul>
+ */
+final class Spawner {
+    private record Request(SpawnPlan plan, CompletableFuture<Child> result) {}
+
+    private final LinkedBlockingQueue<Request> requests = new LinkedBlockingQueue<>();
+    private final EventLoop loop;
+    private final Engine engine;
+    private final SigSet emptyMask;
+    private final SigSet standardSignals;
+    private final MemorySegment inheritedEnvironment;
+
+    Spawner(EventLoop loop, Engine engine) throws ErrnoException {
+        this.loop = loop;
+        this.engine = engine;
+        Arena global = Arena.global();
+        emptyMask = SigSet.empty(global);
+        standardSignals = SigSet.empty(global);
+        for (int signal = 1; signal <= 31; signal++) {
+            if (signal != 9 && signal != 19) { // SIGKILL and SIGSTOP cannot be caught or ignored
+                standardSignals.add(signal);
+            }
+        }
+        List<String> environment = new ArrayList<>();
+        for (Map.Entry<String, String> e : System.getenv().entrySet()) {
+            environment.add(e.getKey() + "=" + e.getValue());
+        }
+        inheritedEnvironment = Spawn.stringArray(global, environment);
+        Thread.ofPlatform().name("multiproc-spawner").daemon(true).start(this::run);
+    }
+
+    /**
+     * Starts a child as {@code plan} says, on the spawner thread; returns it already watched.
+     * Not interruptible: a caller that gave up would leave a child nobody holds.
+     */
+    Child spawn(SpawnPlan plan) throws ErrnoException {
+        Request request = new Request(plan, new CompletableFuture<>());
+        requests.add(request);
+        try {
+            return request.result.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof ErrnoException errno) {
+                throw errno;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("spawn failed", e.getCause());
+        }
+    }
+
+    private void run() {
+        while (true) {
+            Request request;
+            try {
+                request = requests.take();
+            } catch (InterruptedException e) {
+                continue; // nobody may stop the spawner
+            }
+            try {
+                request.result.complete(start(request.plan));
+            } catch (Throwable t) {
+                request.result.completeExceptionally(t);
+            }
+        }
+    }
+
+    private Child start(SpawnPlan plan) throws ErrnoException {
+        List<Integer> copies = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined();
+             SpawnFileActions actions = new SpawnFileActions(arena);
+             SpawnAttributes attributes = new SpawnAttributes(arena)) {
+            planFds(plan, actions, copies);
+            if (plan.directory() != null) {
+                actions.addchdir_np(plan.directory());
+            }
+            short flags = SpawnAttributes.POSIX_SPAWN_SETSIGMASK | SpawnAttributes.POSIX_SPAWN_SETSIGDEF;
+            if (plan.newSession()) {
+                flags |= SpawnAttributes.POSIX_SPAWN_SETSID;
+            } else if (plan.newProcessGroup()) {
+                flags |= SpawnAttributes.POSIX_SPAWN_SETPGROUP;
+                attributes.setpgroup(0);
+            }
+            attributes.setflags(flags);
+            attributes.setsigmask(emptyMask);
+            attributes.setsigdefault(standardSignals);
+            MemorySegment envp = plan.environment() == null
+                    ? inheritedEnvironment : Spawn.stringArray(arena, plan.environment());
+            int pid = Spawn.posix_spawnp(actions, attributes, Spawn.stringArray(arena, plan.argv()), envp,
+                    plan.program());
+            return track(pid, plan);
+        } finally {
+            copies.forEach(Fds::closeQuietly);
+        }
+    }
+
+    private Child track(int pid, SpawnPlan plan) throws ErrnoException {
+        int pidfd;
+        try {
+            pidfd = Pidfd.pidfd_open(pid);
+        } catch (ErrnoException e) {
+            // Out of fds, most likely. Do not leave an untracked child behind.
+            Processes.kill(pid, 9);
+            Wait.waitid(Wait.P_PID, pid, Wait.WEXITED);
+            throw e;
+        }
+        Child child = new Child(pid, pidfd, plan.argv(), plan.kind(), plan.name(), plan.daemon(),
+                plan.groupLeader());
+        engine.remember(child);
+        child.watch(loop);
+        return child;
+    }
+
+    /** Adds the dup2/close actions that give the child exactly the fds of the plan. */
+    private static void planFds(SpawnPlan plan, SpawnFileActions actions, List<Integer> copies)
+            throws ErrnoException {
+        int highestTarget = 2;
+        BitSet targets = new BitSet();
+        for (SpawnPlan.FdMapping m : plan.passed()) {
+            highestTarget = Math.max(highestTarget, m.childFd());
+            targets.set(m.childFd());
+        }
+        int[] stdio = plan.stdio();
+        for (int target = 0; target <= 2; target++) {
+            int source = stdio[target];
+            if (source == SpawnPlan.INHERIT) {
+                continue;
+            }
+            if (source == SpawnPlan.SAME_AS_STDOUT) {
+                actions.adddup2(1, 2);
+                continue;
+            }
+            actions.adddup2(above(source, highestTarget, copies), target);
+        }
+        for (SpawnPlan.FdMapping m : plan.passed()) {
+            int source = m.parentFd() == m.childFd() ? m.parentFd() : above(m.parentFd(), highestTarget, copies);
+            actions.adddup2(source, m.childFd()); // same numbers: clears FD_CLOEXEC
+        }
+        for (int fd = 3; fd <= highestTarget; fd++) {
+            if (!targets.get(fd)) {
+                actions.addclose(fd);
+            }
+        }
+        actions.addclosefrom_np(highestTarget + 1);
+    }
+
+    /** {@code fd} itself if it is above {@code highestTarget}, else a close-on-exec copy above it. */
+    private static int above(int fd, int highestTarget, List<Integer> copies) throws ErrnoException {
+        if (fd > highestTarget) {
+            return fd;
+        }
+        int copy = Fds.fcntl(fd, Fds.F_DUPFD_CLOEXEC, highestTarget + 1);
+        copies.add(copy);
+        return copy;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.multiproc.internal.io;
+
+import dev.multiproc.internal.engine.EventLoop;
+import dev.multiproc.internal.posix.Epoll;
+import dev.multiproc.internal.posix.Fds;
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A non-blocking fd this JVM owns, such as its end of a pipe to a child.
+ *
+ * <h2>Waiting without a thread per fd</h2>
+ * Reads and writes never block. When one would, the caller {@linkplain #arm arms} the fd:
+ * a one-shot epoll registration whose handler fires the caller's {@link Waker}; the caller
+ * parks. The event thread does the waiting for every fd at once, and a virtual thread parked
+ * here holds no carrier.
+ *
+ * <h2>Closing</h2>
+ * The fd number is used only under this object's lock, and {@link #close} takes the lock,
+ * removes the fd from epoll, closes it and fires the current waker, so a parked reader wakes
+ * and sees "closed" instead of using a number the kernel may already have handed out again.
+ */
+public final class Fd implements Closeable {
+    private final int fd;
+    private final EventLoop loop;
+    private boolean closed;
+    private long token = -1;
+    private volatile Waker waker;
+
+    public Fd(int fd, EventLoop loop) {
+        this.fd = fd;
+        this.loop = loop;
+    }
+
+    /** The fd number; only for logs and for handing to a child before this JVM closes it. */
+    public int number() {
+        return fd;
+    }
+
+    /** Reads what is there: the count, 0 at end of file, or {@link Fds#WOULD_BLOCK}. */
+    public long read(MemorySegment buffer) throws IOException {
+        synchronized (this) {
+            ensureOpen();
+            return Fds.read(fd, buffer);
+        }
+    }
+
+    /** Writes what fits: the count, or {@link Fds#WOULD_BLOCK}. */
+    public long write(MemorySegment buffer) throws IOException {
+        synchronized (this) {
+            ensureOpen();
+            return Fds.write(fd, buffer);
+        }
+    }
+
+    /** Asks the event loop to fire {@code waker} once the fd is ready for {@code events} (or hung up). */
+    public void arm(int events, Waker waker) throws IOException {
+        synchronized (this) {
+            ensureOpen();
+            this.waker = waker;
+            int oneShot = events | Epoll.EPOLLONESHOT;
+            if (token < 0) {
+                token = loop.add(fd, oneShot, ready -> fireWaker());
+            } else {
+                loop.modify(fd, token, oneShot);
+            }
+        }
+    }
+
+    /** Parks until the fd is ready for {@code events}, or the deadline passes: false then. */
+    public boolean await(int events, long deadlineNanos) throws IOException {
+        Waker w = new Waker();
+        arm(events, w);
+        return w.await(deadlineNanos);
+    }
+
+    /** True once {@link #close} ran. */
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    private void fireWaker() {
+        Waker w = waker;
+        if (w != null) {
+            w.fire();
+        }
+    }
+
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException("Stream closed");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (token >= 0) {
+                loop.remove(fd, token);
+            }
+            try {
+                Fds.close(fd);
+            } finally {
+                fireWaker();
+            }
+        }
+    }
+}

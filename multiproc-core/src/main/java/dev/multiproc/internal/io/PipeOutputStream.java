@@ -1,0 +1,48 @@
+package dev.multiproc.internal.io;
+
+import dev.multiproc.internal.posix.Epoll;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * This JVM's write end of a pipe to a child: blocking writes over a non-blocking fd. A
+ * child that closed its end makes writes fail with EPIPE ("Broken pipe").
+ */
+public final class PipeOutputStream extends OutputStream {
+    private final Fd fd;
+
+    public PipeOutputStream(Fd fd) {
+        this.fd = fd;
+    }
+
+    /** The fd underneath, for callers that wait on several pipes at once. */
+    public Fd fd() {
+        return fd;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        MemorySegment source = MemorySegment.ofArray(b).asSlice(off, len);
+        while (source.byteSize() > 0) {
+            long n = fd.write(source);
+            if (n > 0) {
+                source = source.asSlice(n);
+            } else {
+                fd.await(Epoll.EPOLLOUT, Waker.NO_DEADLINE);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        fd.close();
+    }
+}
