@@ -6,8 +6,10 @@ import dev.multiproc.internal.engine.SpawnPlan;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +41,13 @@ public final class Command {
     private boolean newProcessGroup;
     private boolean daemon = true;
     private TreeSet<Integer> passedFds = new TreeSet<>();
+    private byte[] input;
+    private Duration timeout;
+    private Duration timeoutGrace = DEFAULT_TIMEOUT_GRACE;
+    private Signal timeoutSignal = Signal.SIGTERM;
+
+    /** How long {@link #run()} waits after the timeout signal before SIGKILL, unless set. */
+    public static final Duration DEFAULT_TIMEOUT_GRACE = Duration.ofSeconds(1);
 
     private Command(List<String> argv) {
         this.argv = argv;
@@ -56,6 +65,10 @@ public final class Command {
         c.newProcessGroup = newProcessGroup;
         c.daemon = daemon;
         c.passedFds = new TreeSet<>(passedFds);
+        c.input = input;
+        c.timeout = timeout;
+        c.timeoutGrace = timeoutGrace;
+        c.timeoutSignal = timeoutSignal;
         return c;
     }
 
@@ -224,6 +237,90 @@ public final class Command {
     }
 
     /**
+     * Bytes that {@link #run()} writes to the child's stdin (which must be a pipe, the
+     * default) before closing it. Without input, {@code run()} closes stdin at once.
+     */
+    public Command input(byte[] input) {
+        Command c = copy();
+        c.input = Objects.requireNonNull(input, "input").clone();
+        return c;
+    }
+
+    /** Text that {@link #run()} writes to the child's stdin, as UTF-8; see {@link #input(byte[])}. */
+    public Command input(String input) {
+        return input(Objects.requireNonNull(input, "input").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * How long {@link #run()} lets the child run. At the deadline it stops reading, sends
+     * {@link #timeoutSignal} (SIGTERM unless set) to the child's whole tree, SIGKILL to what
+     * is left after {@link #timeoutGrace}, and throws {@link TimeoutExpiredException}.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
+    public Command timeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        Command c = copy();
+        c.timeout = timeout;
+        return c;
+    }
+
+    /** The time between the timeout signal and SIGKILL (default 1 s). */
+    public Command timeoutGrace(Duration grace) {
+        Command c = copy();
+        c.timeoutGrace = Subprocess.requireNonNegative(grace, "grace");
+        return c;
+    }
+
+    /** The signal the timeout sends first (default SIGTERM). */
+    public Command timeoutSignal(Signal signal) {
+        Command c = copy();
+        c.timeoutSignal = Objects.requireNonNull(signal, "signal");
+        return c;
+    }
+
+    /**
+     * Runs the child to its end: starts it, writes the {@link #input} and closes stdin,
+     * captures stdout and stderr (those left as pipes), and waits. Python's
+     * {@code subprocess.run(..., capture_output=True)}.
+     *
+     * <p>With a {@link #timeout}, the child's whole tree is killed at the deadline, and this
+     * returns within timeout + grace + a little even if a descendant holds stdout open. If
+     * this thread is interrupted, or reading fails, the tree is killed too: nothing is left
+     * running that nobody holds.
+     *
+     * @return the status and output; call {@link CompletedProcess#check()} to require success
+     * @throws TimeoutExpiredException at the deadline, with the output read until then
+     * @throws IllegalStateException if input is set but stdin is not a pipe
+     * @throws ProcessStartException if the program cannot be started
+     */
+    public CompletedProcess run() throws IOException, InterruptedException {
+        if (input != null && stdin != Redirect.PIPE) {
+            throw new IllegalStateException("input(...) was given to \"" + this + "\" but its stdin is "
+                    + stdin + "; input needs stdin(Redirect.PIPE)");
+        }
+        Subprocess child = start();
+        boolean done = false;
+        try {
+            CompletedProcess result = child.communicate(input, timeout);
+            done = true;
+            return result;
+        } catch (TimeoutExpiredException e) {
+            child.killTreeAndStop(timeoutSignal, timeoutGrace);
+            done = true;
+            throw new TimeoutExpiredException(argv, timeout, e.stdout(), e.stderr(),
+                    "timed out; its process tree was killed");
+        } finally {
+            if (!done) {
+                child.killTreeAndStop(Signal.SIGKILL, Duration.ZERO);
+            }
+        }
+    }
+
+    /**
      * Starts the child.
      *
      * @return the running child
@@ -232,6 +329,28 @@ public final class Command {
      * @throws IOException if the system refuses (out of fds or processes)
      */
     public Subprocess start() throws IOException {
+        return start(-1, -1);
+    }
+
+    /** Timeout settings, for {@link Pipeline}. */
+    Duration timeoutSetting() {
+        return timeout;
+    }
+
+    byte[] inputSetting() {
+        return input;
+    }
+
+    Redirect stdinSetting() {
+        return stdin;
+    }
+
+    Redirect stdoutSetting() {
+        return stdout;
+    }
+
+    /** Starts the child with fd 0 and/or 1 taken from this JVM's {@code stdinFd}/{@code stdoutFd} (-1: as set). */
+    Subprocess start(int stdinFd, int stdoutFd) throws IOException {
         String program = argv.getFirst();
         checkDirectory(program);
         Engine engine = Engine.get();
@@ -240,7 +359,7 @@ public final class Command {
             checkOpen(fd, program);
             passed.add(new SpawnPlan.FdMapping(fd, fd));
         }
-        try (Stdio stdio = Stdio.open(stdin, stdout, stderr, program, engine)) {
+        try (Stdio stdio = Stdio.open(stdin, stdout, stderr, program, engine, stdinFd, stdoutFd)) {
             SpawnPlan plan = new SpawnPlan(argv, resolvedEnvironment(),
                     directory == null ? null : directory.toString(), stdio.childFds(), passed,
                     newSession, newProcessGroup, Child.Kind.COMMAND, null, daemon);

@@ -1,5 +1,6 @@
 package dev.multiproc;
 
+import java.io.Serializable;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -14,7 +15,7 @@ import java.util.OptionalInt;
  * }
  * }</pre>
  */
-public sealed interface ExitStatus permits ExitStatus.Exited, ExitStatus.Signaled {
+public sealed interface ExitStatus extends Serializable permits ExitStatus.Exited, ExitStatus.Signaled {
 
     /**
      * The status of a process that exited with {@code code}.

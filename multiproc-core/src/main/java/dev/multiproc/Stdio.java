@@ -21,12 +21,25 @@ final class Stdio implements AutoCloseable {
 
     private Stdio() {}
 
-    /** Opens pipes and files for the three redirects; on failure closes what it opened. */
-    static Stdio open(Redirect in, Redirect out, Redirect err, String program, Engine engine) throws IOException {
+    /**
+     * Opens pipes and files for the three redirects; on failure closes what it opened.
+     * {@code stdinFd}/{@code stdoutFd}, when not -1, are this JVM's fds to give the child
+     * instead (a pipeline's inner pipes); they stay the caller's to close.
+     */
+    static Stdio open(Redirect in, Redirect out, Redirect err, String program, Engine engine,
+                      int stdinFd, int stdoutFd) throws IOException {
         Stdio stdio = new Stdio();
         try {
-            stdio.setUp(0, in, program, engine);
-            stdio.setUp(1, out, program, engine);
+            if (stdinFd >= 0) {
+                stdio.childFds[0] = stdinFd;
+            } else {
+                stdio.setUp(0, in, program, engine);
+            }
+            if (stdoutFd >= 0) {
+                stdio.childFds[1] = stdoutFd;
+            } else {
+                stdio.setUp(1, out, program, engine);
+            }
             stdio.setUp(2, err, program, engine);
             return stdio;
         } catch (IOException | RuntimeException e) {

@@ -1,20 +1,36 @@
 package dev.multiproc;
 
 import dev.multiproc.internal.engine.Child;
+import dev.multiproc.internal.engine.ProcFs;
+import dev.multiproc.internal.io.Communicator;
+import dev.multiproc.internal.io.Fd;
+import dev.multiproc.internal.io.LineReader;
 import dev.multiproc.internal.io.PipeInputStream;
 import dev.multiproc.internal.io.PipeOutputStream;
+import dev.multiproc.internal.io.Waker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * A running (or finished) child process started by {@link Command#start()}.
@@ -23,6 +39,12 @@ import java.util.concurrent.TimeoutException;
  * zombie. Its status is kept, so {@link #waitFor()} returns the same {@link ExitStatus} from
  * any thread, any number of times. Signals go through a pidfd: they reach this child or
  * nothing, never a process that reused its pid.
+ *
+ * <p>Its pipes can be used in one of three ways, each taking the streams it uses: as Java
+ * streams ({@link #stdin()}, {@link #stdout()}, {@link #stderr()}), line by line or chunk by
+ * chunk ({@link #stdoutLines()}, {@link #forEachStdoutLine}, ...), or all at once with
+ * {@link #communicate}. None of them needs a thread per pipe: waiting for a pipe parks the
+ * caller on multiproc's one event thread.
  */
 public final class Subprocess implements AutoCloseable {
     private static final Executor ASYNC = task -> Thread.ofVirtual().name("multiproc-on-exit").start(task);
@@ -32,6 +54,8 @@ public final class Subprocess implements AutoCloseable {
     private final PipeInputStream stdout;
     private final PipeInputStream stderr;
     private final Redirect[] redirects;
+    private final String[] takenBy = new String[3];
+    private Communicator communication;
 
     Subprocess(Child child, PipeOutputStream stdin, PipeInputStream stdout, PipeInputStream stderr,
                Redirect stdinRedirect, Redirect stdoutRedirect, Redirect stderrRedirect) {
@@ -104,7 +128,39 @@ public final class Subprocess implements AutoCloseable {
      * @throws IllegalArgumentException if {@code grace} is negative
      */
     public ExitStatus killTree(Duration grace) throws InterruptedException {
-        return child.killTree(Signal.SIGTERM, requireNonNegative(grace, "grace"));
+        return killTree(Signal.SIGTERM, grace);
+    }
+
+    /**
+     * As {@link #killTree(Duration)}, with {@code first} instead of SIGTERM as the first signal.
+     *
+     * @throws IllegalArgumentException if {@code grace} is negative
+     */
+    public ExitStatus killTree(Signal first, Duration grace) throws InterruptedException {
+        return child.killTree(Objects.requireNonNull(first, "first"), requireNonNegative(grace, "grace"));
+    }
+
+    /**
+     * Kills the child's tree, and also every process that holds one of its pipes (a
+     * descendant left behind by a child that already exited), then stops communicating:
+     * what a timeout or an abandoned {@code run()} does.
+     */
+    synchronized void killTreeAndStop(Signal first, Duration grace) throws IOException, InterruptedException {
+        List<Fd> pipes = Stream.of(stdin == null ? null : stdin.fd(), stdout == null ? null : stdout.fd(),
+                stderr == null ? null : stderr.fd()).filter(Objects::nonNull).toList();
+        Set<String> links = new HashSet<>();
+        for (Fd pipe : pipes) {
+            if (!pipe.isClosed()) {
+                ProcFs.fdLink(pipe.number()).ifPresent(links::add);
+            }
+        }
+        child.killTree(first, grace, ProcFs.holdersOf(links));
+        if (communication != null) {
+            communication.close();
+        }
+        for (Fd pipe : pipes) {
+            pipe.close();
+        }
     }
 
     /** Waits for the child to end and returns its status. */
@@ -147,7 +203,7 @@ public final class Subprocess implements AutoCloseable {
      * @throws IllegalStateException if stdin was not {@link Redirect#PIPE}
      */
     public OutputStream stdin() {
-        return pipe(stdin, 0);
+        return take(stdin, 0, "stdin()");
     }
 
     /**
@@ -156,7 +212,7 @@ public final class Subprocess implements AutoCloseable {
      * @throws IllegalStateException if stdout was not {@link Redirect#PIPE}
      */
     public InputStream stdout() {
-        return pipe(stdout, 1);
+        return take(stdout, 1, "stdout()");
     }
 
     /**
@@ -165,16 +221,231 @@ public final class Subprocess implements AutoCloseable {
      * @throws IllegalStateException if stderr was not {@link Redirect#PIPE}
      */
     public InputStream stderr() {
-        return pipe(stderr, 2);
+        return take(stderr, 2, "stderr()");
     }
 
-    private <T> T pipe(T stream, int fd) {
+    /** The stream of {@code fd}, marked as used by {@code user}; the same user may take it again. */
+    private synchronized <T> T take(T stream, int fd, String user) {
+        String name = STREAM_NAMES[fd];
         if (stream == null) {
-            String name = new String[] {"stdin", "stdout", "stderr"}[fd];
             throw new IllegalStateException(name + " of process " + pid() + " is not a pipe (it is "
                     + redirects[fd] + "); start it with " + name + "(Redirect.PIPE) to use it");
         }
+        if (takenBy[fd] != null && !takenBy[fd].equals(user)) {
+            throw new IllegalStateException(name + " of process " + pid() + " was already taken by "
+                    + takenBy[fd] + "; a pipe has one reader");
+        }
+        takenBy[fd] = user;
         return stream;
+    }
+
+    private static final String[] STREAM_NAMES = {"stdin", "stdout", "stderr"};
+
+    /** The stdin pipe for a pipeline's own plumbing (null if not a pipe); marks it taken. */
+    PipeOutputStream stdinPipe() {
+        return stdin == null ? null : take(stdin, 0, "pipeline");
+    }
+
+    PipeInputStream stdoutPipe() {
+        return stdout == null ? null : take(stdout, 1, "pipeline");
+    }
+
+    PipeInputStream stderrPipe() {
+        return stderr == null ? null : take(stderr, 2, "pipeline");
+    }
+
+    CompletableFuture<ExitStatus> exitFuture() {
+        return child.exit();
+    }
+
+    // ---- communicate ------------------------------------------------------------------------
+
+    /** {@link #communicate(byte[], Duration)} with no input and no timeout. */
+    public CompletedProcess communicate() throws IOException, InterruptedException {
+        return communicate(null, null);
+    }
+
+    /** {@link #communicate(byte[], Duration)} with no timeout. */
+    public CompletedProcess communicate(byte[] input) throws IOException, InterruptedException {
+        return communicate(input, null);
+    }
+
+    /**
+     * Writes {@code input} to the child's stdin and closes it, reads stdout and stderr to
+     * their end at the same time (so no full pipe can deadlock it), waits for the child to
+     * end, and returns what it wrote with its status. Python's {@code Popen.communicate}.
+     *
+     * <p>If {@code timeout} passes first it throws {@link TimeoutExpiredException} with what
+     * was read so far and leaves the child running; calling again goes on where the first
+     * call stopped (give no input the second time) and loses nothing. Output still in flight
+     * when the child exits is collected for a short moment; a descendant that keeps a pipe
+     * open after that does not hold this call up.
+     *
+     * @param input bytes for stdin, or null for none
+     * @param timeout how long to wait, or null for no limit
+     * @throws IllegalStateException if input is given but stdin is not a pipe, if no stream is
+     *     a pipe, if a stream was taken by another reader, or if input is given again
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     * @throws TimeoutExpiredException if the timeout passed first
+     */
+    public synchronized CompletedProcess communicate(byte[] input, Duration timeout)
+            throws IOException, InterruptedException {
+        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        long deadline = timeout == null ? Waker.NO_DEADLINE : System.nanoTime() + timeout.toNanos();
+        if (communication == null) {
+            communication = startCommunication(input);
+        } else if (input != null && input.length > 0) {
+            throw new IllegalStateException("communicate(input, ...) was already called for process " + pid()
+                    + "; a second call goes on with the first input and takes none");
+        }
+        if (!communication.pump(deadline)) {
+            throw timedOut(timeout);
+        }
+        Optional<ExitStatus> status = deadline == Waker.NO_DEADLINE
+                ? Optional.of(waitFor())
+                : waitFor(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        if (status.isEmpty()) {
+            throw timedOut(timeout);
+        }
+        return new CompletedProcess(command(), pid(), status.get(), communication.output(0),
+                communication.output(1));
+    }
+
+    private Communicator startCommunication(byte[] input) {
+        boolean hasInput = input != null && input.length > 0;
+        if (hasInput && stdin == null) {
+            throw new IllegalStateException("cannot send input to process " + pid() + ": its stdin is "
+                    + redirects[0] + ", not a pipe");
+        }
+        if (stdin == null && stdout == null && stderr == null) {
+            throw new IllegalStateException("nothing to communicate with process " + pid()
+                    + ": none of stdin, stdout, stderr is a pipe; use waitFor()");
+        }
+        PipeOutputStream in = stdin == null ? null : take(stdin, 0, "communicate()");
+        PipeInputStream out = stdout == null ? null : take(stdout, 1, "communicate()");
+        PipeInputStream err = stderr == null ? null : take(stderr, 2, "communicate()");
+        return new Communicator(in, input, Arrays.asList(out, err), child.exit());
+    }
+
+    private TimeoutExpiredException timedOut(Duration timeout) {
+        return new TimeoutExpiredException(command(), timeout, communication.output(0), communication.output(1),
+                "did not finish");
+    }
+
+    // ---- streaming --------------------------------------------------------------------------
+
+    /** stdout as UTF-8 lines, read as the stream is consumed; see {@link #stdoutLines(Charset)}. */
+    public Stream<String> stdoutLines() {
+        return stdoutLines(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * stdout as lines in {@code charset}, read lazily as the stream is consumed: a slow
+     * consumer slows the child (the pipe fills and it waits), nothing piles up in memory.
+     * Lines end at {@code '\n'}, which is removed; nothing else is changed. Closing the
+     * stream closes the pipe.
+     */
+    public Stream<String> stdoutLines(Charset charset) {
+        return lines(take(stdout, 1, "stdoutLines()"), charset);
+    }
+
+    /** stderr as UTF-8 lines; see {@link #stdoutLines(Charset)}. */
+    public Stream<String> stderrLines() {
+        return stderrLines(StandardCharsets.UTF_8);
+    }
+
+    /** stderr as lines in {@code charset}; see {@link #stdoutLines(Charset)}. */
+    public Stream<String> stderrLines(Charset charset) {
+        return lines(take(stderr, 2, "stderrLines()"), charset);
+    }
+
+    /** Calls {@code action} with each UTF-8 line of stdout; see {@link #forEachStdoutLine(Charset, Consumer)}. */
+    public CompletableFuture<Void> forEachStdoutLine(Consumer<String> action) {
+        return forEachStdoutLine(StandardCharsets.UTF_8, action);
+    }
+
+    /**
+     * Calls {@code action} with each line of stdout in {@code charset}, from a virtual thread
+     * (no platform thread per stream). A slow action slows the child; nothing piles up. The
+     * future completes at end of stdout, or exceptionally if reading or the action fails
+     * (then the pipe is closed).
+     */
+    public CompletableFuture<Void> forEachStdoutLine(Charset charset, Consumer<String> action) {
+        return forEachLine(take(stdout, 1, "forEachStdoutLine()"), "stdout", charset, action);
+    }
+
+    /** Calls {@code action} with each UTF-8 line of stderr; see {@link #forEachStdoutLine(Charset, Consumer)}. */
+    public CompletableFuture<Void> forEachStderrLine(Consumer<String> action) {
+        return forEachStderrLine(StandardCharsets.UTF_8, action);
+    }
+
+    /** Calls {@code action} with each line of stderr; see {@link #forEachStdoutLine(Charset, Consumer)}. */
+    public CompletableFuture<Void> forEachStderrLine(Charset charset, Consumer<String> action) {
+        return forEachLine(take(stderr, 2, "forEachStderrLine()"), "stderr", charset, action);
+    }
+
+    /** Calls {@code action} with each chunk of bytes read from stdout, as it arrives; as {@link #forEachStdoutLine}. */
+    public CompletableFuture<Void> forEachStdoutChunk(Consumer<byte[]> action) {
+        PipeInputStream in = take(stdout, 1, "forEachStdoutChunk()");
+        return pump("stdout", in, () -> chunks(in, action));
+    }
+
+    /** Calls {@code action} with each chunk of bytes read from stderr, as it arrives; as {@link #forEachStdoutLine}. */
+    public CompletableFuture<Void> forEachStderrChunk(Consumer<byte[]> action) {
+        PipeInputStream in = take(stderr, 2, "forEachStderrChunk()");
+        return pump("stderr", in, () -> chunks(in, action));
+    }
+
+    private CompletableFuture<Void> forEachLine(PipeInputStream in, String name, Charset charset,
+                                                Consumer<String> action) {
+        Objects.requireNonNull(charset, "charset");
+        Objects.requireNonNull(action, "action");
+        return pump(name, in, () -> {
+            LineReader lines = new LineReader(in, charset);
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                action.accept(line);
+            }
+        });
+    }
+
+    private interface PumpBody {
+        void run() throws IOException;
+    }
+
+    private CompletableFuture<Void> pump(String name, PipeInputStream in, PumpBody body) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread.ofVirtual().name("multiproc-" + name + "-" + pid()).start(() -> {
+            try (in) {
+                body.run();
+                done.complete(null);
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        });
+        return done;
+    }
+
+    private static void chunks(InputStream in, Consumer<byte[]> action) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            action.accept(Arrays.copyOf(buffer, n));
+        }
+    }
+
+    private static Stream<String> lines(PipeInputStream in, Charset charset) {
+        Objects.requireNonNull(charset, "charset");
+        LineReader reader = new LineReader(in, charset);
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(reader,
+                        Spliterator.ORDERED | Spliterator.NONNULL), false)
+                .onClose(() -> {
+                    try {
+                        in.close();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
     }
 
     /**

@@ -145,7 +145,13 @@ public final class Child {
      * after {@code grace}; returns the child's status once it is reaped.
      */
     public ExitStatus killTree(Signal first, Duration grace) throws InterruptedException {
-        ProcessTree.kill(List.of(this), first, grace);
+        return killTree(first, grace, java.util.Set.of());
+    }
+
+    /** As {@link #killTree(Signal, Duration)}, counting the processes {@code alsoPids} (and theirs) in the tree. */
+    public ExitStatus killTree(Signal first, Duration grace, java.util.Set<Integer> alsoPids)
+            throws InterruptedException {
+        ProcessTree.kill(List.of(this), alsoPids, first, grace);
         try {
             return exit.get();
         } catch (ExecutionException e) {

@@ -20,6 +20,7 @@ public final class Engine {
     private final Spawner spawner;
     private final ConcurrentHashMap<Integer, Child> live = new ConcurrentHashMap<>();
     private final int devNull;
+    private Subreaper subreaper;
 
     private Engine() throws ErrnoException {
         loop = new EventLoop();
@@ -59,6 +60,47 @@ public final class Engine {
     /** The children started by this JVM that have not been reaped yet. */
     public List<Child> liveChildren() {
         return List.copyOf(live.values());
+    }
+
+    /** True if {@code pid} is a child this engine started and has not reaped yet. */
+    boolean tracks(int pid) {
+        return live.containsKey(pid);
+    }
+
+    /**
+     * Makes this JVM a child subreaper and reaps the orphans it adopts from then on.
+     *
+     * @throws ErrnoException if the kernel refuses
+     */
+    public synchronized void becomeSubreaper() throws ErrnoException {
+        if (subreaper == null) {
+            subreaper = Subreaper.start(this);
+        }
+    }
+
+    /** Reaps, now, every exited orphan this JVM adopted as a subreaper (for exit: no JDK wait matters then). */
+    void reapOrphansNow() {
+        Subreaper reaper;
+        synchronized (this) {
+            reaper = subreaper;
+        }
+        if (reaper != null) {
+            reaper.reapAllUnclaimed();
+        }
+    }
+
+    /** True if the kernel has this JVM as a child subreaper. */
+    public boolean isSubreaper() throws ErrnoException {
+        return Subreaper.active();
+    }
+
+    /**
+     * Kills {@code pids} and their descendants: {@code first} to all, SIGKILL to what is left
+     * after {@code grace}. For processes this engine did not start.
+     */
+    public void killTrees(java.util.Set<Integer> pids, dev.multiproc.Signal first, java.time.Duration grace)
+            throws InterruptedException {
+        ProcessTree.kill(List.of(), pids, first, grace);
     }
 
     void remember(Child child) {

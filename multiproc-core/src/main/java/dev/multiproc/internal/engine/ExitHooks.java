@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * What happens to children when this JVM exits normally or through {@code System.exit}:
  * daemon commands are terminated with their trees (TERM, a short grace, KILL); non-daemon
- * commands are left running.
+ * commands are left running. A subreaper JVM then reaps the orphans that are already
+ * zombies, so that they do not pass to PID 1 as zombies when it exits.
  */
 final class ExitHooks {
     /** How long daemon commands get between TERM and KILL at exit. */
@@ -26,6 +27,11 @@ final class ExitHooks {
     }
 
     private static void onExit(Engine engine) {
+        killDaemons(engine);
+        engine.reapOrphansNow();
+    }
+
+    private static void killDaemons(Engine engine) {
         List<Child> daemons = engine.liveChildren().stream()
                 .filter(c -> c.kind() == Child.Kind.COMMAND && c.daemon())
                 .toList();

@@ -6,8 +6,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Reads {@code /proc}: one process's {@code stat}, every process's, a command line. */
 public final class ProcFs {
@@ -65,6 +67,58 @@ public final class ProcFs {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /** What this JVM's {@code fd} points at, as {@code /proc/self/fd} shows it ("pipe:[4711]"). */
+    public static Optional<String> fdLink(int fd) {
+        try {
+            return Optional.of(Files.readSymbolicLink(PROC.resolve("self/fd/" + fd)).toString());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The pids of other processes with an fd pointing at one of {@code links} (such as a
+     * pipe's "pipe:[4711]"): who holds the other end. Processes we may not inspect are skipped.
+     */
+    public static Set<Integer> holdersOf(Set<String> links) {
+        Set<Integer> holders = new HashSet<>();
+        if (links.isEmpty()) {
+            return holders;
+        }
+        long self = ProcessHandle.current().pid();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
+            for (Path dir : dirs) {
+                String name = dir.getFileName().toString();
+                if (name.isEmpty() || !Character.isDigit(name.charAt(0)) || Long.parseLong(name) == self) {
+                    continue;
+                }
+                if (holdsAny(dir.resolve("fd"), links)) {
+                    holders.add(Integer.parseInt(name));
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc", e);
+        }
+        return holders;
+    }
+
+    private static boolean holdsAny(Path fdDir, Set<String> links) {
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDir)) {
+            for (Path fd : fds) {
+                try {
+                    if (links.contains(Files.readSymbolicLink(fd).toString())) {
+                        return true;
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the fd was closed while we looked: not a holder through it
+                }
+            }
+        } catch (IOException notOursOrGone) {
+            // EACCES for other users' processes, or the process exited
+        }
+        return false;
     }
 
     static Stat parse(int pid, String text) {

@@ -51,7 +51,16 @@ final class ProcessTree implements AutoCloseable {
      * then sends SIGKILL to what is left and waits for the roots to be reaped.
      */
     static void kill(Collection<Child> roots, Signal first, Duration grace) throws InterruptedException {
+        kill(roots, Set.of(), first, grace);
+    }
+
+    /** As {@link #kill(Collection, Signal, Duration)}, with {@code alsoPids} and their descendants in the tree. */
+    static void kill(Collection<Child> roots, Set<Integer> alsoPids, Signal first, Duration grace)
+            throws InterruptedException {
         try (ProcessTree tree = new ProcessTree(roots)) {
+            for (int pid : alsoPids) {
+                ProcFs.stat(pid).ifPresent(s -> tree.pin(s, Set.of()));
+            }
             tree.collect();
             tree.signal(first);
             tree.collect();

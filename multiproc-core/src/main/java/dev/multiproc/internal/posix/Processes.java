@@ -3,6 +3,7 @@ package dev.multiproc.internal.posix;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -61,6 +62,16 @@ public final class Processes {
             return false;
         }
         throw new ErrnoException("kill(pid=" + pid + ", sig=" + signal + ")", errno);
+    }
+
+    /**
+     * {@code prctl(option, &value, 0, 0, 0)} for the options that report through an int
+     * pointer (such as {@code PR_GET_CHILD_SUBREAPER}); returns the value.
+     */
+    public static int prctlGet(int option, Arena arena) throws ErrnoException {
+        MemorySegment value = arena.allocate(JAVA_INT);
+        prctl(option, value.address());
+        return value.get(JAVA_INT, 0);
     }
 
     /** {@code prctl(option, arg2, 0, 0, 0)}; returns the call's result. */

@@ -1,0 +1,55 @@
+package dev.multiproc;
+
+import dev.multiproc.internal.engine.Engine;
+import dev.multiproc.internal.posix.ErrnoException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/** Things that concern this whole JVM as a parent of processes. */
+public final class Multiproc {
+    private Multiproc() {}
+
+    /**
+     * Makes this JVM a child subreaper ({@code PR_SET_CHILD_SUBREAPER}): processes orphaned
+     * below it are reparented to it instead of to PID 1, and multiproc reaps them promptly
+     * when they exit, so none stays a zombie. Children that multiproc or the JDK's
+     * {@code ProcessBuilder} started keep their statuses. What a JVM running as PID 1 in a
+     * container needs. Calling it again does nothing more.
+     *
+     * @throws UnsupportedOperationException if the kernel refuses, with its reason
+     */
+    public static void becomeSubreaper() {
+        try {
+            Engine.get().becomeSubreaper();
+        } catch (ErrnoException e) {
+            throw new UnsupportedOperationException("the kernel refused to make this JVM a child subreaper: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** True if this JVM is a child subreaper (through {@link #becomeSubreaper()} or otherwise). */
+    public static boolean isSubreaper() {
+        try {
+            return Engine.get().isSubreaper();
+        } catch (ErrnoException e) {
+            throw new UnsupportedOperationException("cannot ask the kernel: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Kills a process this JVM did not start, with all its descendants: SIGTERM to each,
+     * SIGKILL to what is left after {@code grace}. Each process is pinned by a pidfd before it
+     * is signalled, so no signal reaches a process that reused a pid. A pid with no process
+     * is ignored.
+     *
+     * @throws IllegalArgumentException if {@code pid} is not positive or {@code grace} negative
+     */
+    public static void killTree(long pid, Duration grace) throws InterruptedException {
+        if (pid <= 0 || pid > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("not a process id: " + pid);
+        }
+        Subprocess.requireNonNegative(grace, "grace");
+        Engine.get().killTrees(Set.of((int) pid), Signal.SIGTERM, Objects.requireNonNull(grace));
+    }
+}
