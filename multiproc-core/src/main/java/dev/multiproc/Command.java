@@ -37,6 +37,7 @@ public final class Command {
     private Redirect stdin = Redirect.PIPE;
     private Redirect stdout = Redirect.PIPE;
     private Redirect stderr = Redirect.PIPE;
+    private boolean[] redirectSet = new boolean[3];
     private boolean newSession;
     private boolean newProcessGroup;
     private boolean daemon = true;
@@ -61,6 +62,7 @@ public final class Command {
         c.stdin = stdin;
         c.stdout = stdout;
         c.stderr = stderr;
+        c.redirectSet = redirectSet.clone();
         c.newSession = newSession;
         c.newProcessGroup = newProcessGroup;
         c.daemon = daemon;
@@ -171,6 +173,7 @@ public final class Command {
         }
         Command c = copy();
         c.stdin = redirect;
+        c.redirectSet[0] = true;
         return c;
     }
 
@@ -183,6 +186,7 @@ public final class Command {
         }
         Command c = copy();
         c.stdout = redirect;
+        c.redirectSet[1] = true;
         return c;
     }
 
@@ -194,6 +198,7 @@ public final class Command {
         }
         Command c = copy();
         c.stderr = redirect;
+        c.redirectSet[2] = true;
         return c;
     }
 
@@ -329,7 +334,54 @@ public final class Command {
      * @throws IOException if the system refuses (out of fds or processes)
      */
     public Subprocess start() throws IOException {
-        return start(-1, -1);
+        return start(-1, -1, List.of());
+    }
+
+    /**
+     * The same program started as a detached process (Python's double fork): in a new session,
+     * not this JVM's child, untouched by this JVM's exit or death. stdin defaults to
+     * {@link Redirect#DISCARD} and stdout and stderr to {@link Redirect#INHERIT}; files work too.
+     *
+     * @throws IllegalArgumentException if a stream was set to {@link Redirect#PIPE}, or input
+     *     or a timeout was set: nothing in this JVM may depend on a process that outlives it
+     */
+    public DetachedCommand detached() {
+        String[] names = {"stdin", "stdout", "stderr"};
+        Redirect[] redirects = {stdin, stdout, stderr};
+        for (int i = 0; i < 3; i++) {
+            if (redirectSet[i] && redirects[i] == Redirect.PIPE) {
+                throw new IllegalArgumentException("detached() cannot be combined with pipes: " + names[i]
+                        + " of \"" + this + "\" is PIPE, and a detached process outlives this JVM, which reads"
+                        + " and writes pipes; use INHERIT, DISCARD or a file");
+            }
+        }
+        if (input != null || timeout != null) {
+            throw new IllegalArgumentException("detached() cannot be combined with "
+                    + (input != null ? "input(...)" : "timeout(...)") + ": \"" + this
+                    + "\" would outlive the run() they are for");
+        }
+        Command c = copy();
+        c.stdin = redirectSet[0] ? stdin : Redirect.DISCARD;
+        c.stdout = redirectSet[1] ? stdout : Redirect.INHERIT;
+        c.stderr = redirectSet[2] ? stderr : Redirect.INHERIT;
+        c.daemon = false;
+        return new DetachedCommand(c);
+    }
+
+    Path directorySetting() {
+        return directory;
+    }
+
+    Redirect stderrSetting() {
+        return stderr;
+    }
+
+    /** This command with the environment settings of {@code other}. */
+    Command withEnvironmentOf(Command other) {
+        Command c = copy();
+        c.environment = other.environment;
+        c.environmentChanges = other.environmentChanges;
+        return c;
     }
 
     /** Timeout settings, for {@link Pipeline}. */
@@ -349,12 +401,15 @@ public final class Command {
         return stdout;
     }
 
-    /** Starts the child with fd 0 and/or 1 taken from this JVM's {@code stdinFd}/{@code stdoutFd} (-1: as set). */
-    Subprocess start(int stdinFd, int stdoutFd) throws IOException {
+    /**
+     * Starts the child with fd 0 and/or 1 taken from this JVM's {@code stdinFd}/{@code stdoutFd}
+     * (-1: as set), and {@code extraFds} given to it besides those of {@link #passFd}.
+     */
+    Subprocess start(int stdinFd, int stdoutFd, List<SpawnPlan.FdMapping> extraFds) throws IOException {
         String program = argv.getFirst();
         checkDirectory(program);
         Engine engine = Engine.get();
-        List<SpawnPlan.FdMapping> passed = new ArrayList<>();
+        List<SpawnPlan.FdMapping> passed = new ArrayList<>(extraFds);
         for (int fd : passedFds) {
             checkOpen(fd, program);
             passed.add(new SpawnPlan.FdMapping(fd, fd));

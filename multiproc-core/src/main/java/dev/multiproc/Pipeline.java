@@ -145,7 +145,7 @@ public final class Pipeline {
             for (int i = 0; i < stages.size(); i++) {
                 int[] next = i < stages.size() - 1 ? Fds.pipe2(Fds.O_CLOEXEC) : null;
                 try {
-                    started.add(stages.get(i).start(previousReadEnd, next == null ? -1 : next[1]));
+                    started.add(stages.get(i).start(previousReadEnd, next == null ? -1 : next[1], List.of()));
                 } catch (IOException | RuntimeException e) {
                     if (next != null) {
                         Fds.closeQuietly(next[0]);

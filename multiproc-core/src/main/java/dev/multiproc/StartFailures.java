@@ -21,7 +21,7 @@ final class StartFailures {
     }
 
     /** Where {@code execvp} would find {@code program}, if anywhere; for messages only. */
-    private static Optional<Path> locate(String program, Path directory) {
+    static Optional<Path> locate(String program, Path directory) {
         if (program.contains("/")) {
             return Optional.of(directory == null ? Path.of(program) : directory.resolve(program));
         }
