@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,7 @@ public final class Command {
      * @throws NullPointerException if argv or one of its elements is null
      */
     public static Command of(String... argv) {
-        return of(List.of(Objects.requireNonNull(argv, "argv")));
+        return of(Arrays.asList(Objects.requireNonNull(argv, "argv"))); // List.of would reject a null element without naming it
     }
 
     /** As {@link #of(String...)}. */
