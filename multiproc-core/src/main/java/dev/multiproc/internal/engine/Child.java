@@ -109,6 +109,13 @@ public final class Child {
         }
     }
 
+    /** True once the child has been reaped: from then on its pid may name another process. */
+    boolean reaped() {
+        synchronized (lock) {
+            return pidfd < 0;
+        }
+    }
+
     /** Sends {@code signal} through the pidfd: true if sent, false if the child was already reaped. */
     public boolean signal(Signal signal) {
         synchronized (lock) {
