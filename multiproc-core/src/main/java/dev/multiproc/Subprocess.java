@@ -52,7 +52,7 @@ public final class Subprocess implements AutoCloseable {
         return child.command();
     }
 
-    /** True until the child exits. */
+    /** True until the child has exited and been reaped; once false, {@link #exitStatus()} holds its status. */
     public boolean isAlive() {
         return child.isAlive();
     }
