@@ -25,6 +25,7 @@ import java.util.concurrent.TimeoutException;
  * nothing, never a process that reused its pid.
  */
 public final class Subprocess implements AutoCloseable {
+    private static final Duration LONGEST_WAIT = Duration.ofNanos(Long.MAX_VALUE);
     private static final Executor ASYNC = task -> Thread.ofVirtual().name("multiproc-on-exit").start(task);
 
     private final Child child;
@@ -123,9 +124,9 @@ public final class Subprocess implements AutoCloseable {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException {
-        requireNonNegative(timeout, "timeout");
+        long nanos = requireNonNegative(timeout, "timeout").toNanos();
         try {
-            return Optional.of(child.exit().get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+            return Optional.of(child.exit().get(nanos, TimeUnit.NANOSECONDS));
         } catch (TimeoutException e) {
             return Optional.empty();
         } catch (ExecutionException e) {
@@ -203,12 +204,16 @@ public final class Subprocess implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code d}, checked, and capped at the longest wait a count of nanoseconds can hold
+     * (about 292 years), so that a caller's "forever" waits instead of overflowing.
+     */
     static Duration requireNonNegative(Duration d, String name) {
         Objects.requireNonNull(d, name);
         if (d.isNegative()) {
             throw new IllegalArgumentException(name + " must not be negative: " + d);
         }
-        return d;
+        return d.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : d;
     }
 
     @Override

@@ -77,6 +77,23 @@ class ConcurrentWaitTest {
     }
 
     @Test
+    void waitFor_longerTimeoutThanNanosCanHoldStillWaits() throws Exception {
+        Subprocess p = Procs.sleeper();
+        CompletableFuture<Optional<ExitStatus>> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return p.waitFor(Duration.ofSeconds(Long.MAX_VALUE));
+            } catch (InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        }, Thread::startVirtualThread);
+
+        p.kill();
+
+        assertEquals(Optional.of(ExitStatus.signaled(Signal.SIGKILL, false)), waiting.get(1, TimeUnit.MINUTES));
+        assertEquals(Optional.of(p.waitFor()), p.waitFor(Duration.ofDays(365L * 1000)));
+    }
+
+    @Test
     void waitFor_interruptedThrowsAndLeavesChildAlone() throws Exception {
         Subprocess p = Procs.sleeper();
         try {

@@ -132,6 +132,15 @@ class KillTreeTest {
     }
 
     @Test
+    void killTree_graceLongerThanNanosCanHold() throws Exception {
+        Subprocess p = quiet(Command.of("sh", "-c", "sleep 100 & echo $!; echo ready; wait")).start();
+        List<Long> grandchildren = pidsUntilReady(p);
+
+        assertEquals(ExitStatus.signaled(Signal.SIGTERM, false), p.killTree(Duration.ofSeconds(Long.MAX_VALUE)));
+        assertAllGone(grandchildren);
+    }
+
+    @Test
     void killTree_ofChildAlreadyReapedReturnsItsStatus() throws Exception {
         Subprocess p = quiet(Command.of("sh", "-c", "exit 3")).start();
         ExitStatus status = p.waitFor();
