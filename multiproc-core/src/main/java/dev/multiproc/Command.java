@@ -231,6 +231,7 @@ public final class Command {
      * @throws ProcessStartException if the program is missing or not executable, the working
      *     directory is missing, or a redirect file cannot be opened; nothing is left behind
      * @throws IOException if the system refuses (out of fds or processes)
+     * @throws UnsupportedOperationException if this is not Linux on x86_64 or aarch64
      */
     public Subprocess start() throws IOException {
         String program = argv.getFirst();

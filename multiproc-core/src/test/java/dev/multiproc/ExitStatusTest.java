@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.multiproc.testing.Procs;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +70,7 @@ class ExitStatusTest {
 
     @Test
     void coreDumped_whenKernelWritesCore() throws Exception {
-        String pattern = Files.readString(Path.of("/proc/sys/kernel/core_pattern")).strip();
+        String pattern = Procs.sysctl("/proc/sys/kernel/core_pattern");
         Assumptions.assumeFalse(pattern.startsWith("|"),
                 "core dumps go to a program (" + pattern + "): whether it writes one is not ours to know");
         Assumptions.assumeTrue(pattern.startsWith("/") ? Files.isWritable(Path.of(pattern).getParent())

@@ -6,6 +6,7 @@ import dev.multiproc.Command;
 import dev.multiproc.ProcessEntry;
 import dev.multiproc.Redirect;
 import dev.multiproc.Subprocess;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -80,6 +81,18 @@ public final class Procs {
             throw new UncheckedIOException(e);
         }
         throw new AssertionError(statusFile + " has no " + field);
+    }
+
+    /**
+     * The first line of a {@code /proc/sys} file. Read in one go: such a file answers a read
+     * at a non-zero offset with end of file, and {@code Files.readString} reads it byte by byte.
+     */
+    public static String sysctl(String path) {
+        try (BufferedReader reader = Files.newBufferedReader(Path.of(path))) {
+            return reader.readLine().strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The live platform threads of this JVM. */
