@@ -157,6 +157,16 @@ class BadInputTest {
     }
 
     @Test
+    void argv_longerThanTheKernelTakes() {
+        String huge = "x".repeat(200_000); // above MAX_ARG_STRLEN (128 KiB) for one string
+
+        ProcessStartException e = rejected(ProcessStartException.class,
+                () -> Command.of("echo", huge).start(), "\"echo\"", "E2BIG");
+        assertFalse(e.notFound());
+        assertFalse(e.notExecutable());
+    }
+
+    @Test
     void redirect_inputFileMissing() {
         Path missing = tmp.resolve("missing-input");
 
