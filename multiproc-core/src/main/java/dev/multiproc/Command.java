@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +83,7 @@ public final class Command {
      * @throws NullPointerException if argv or one of its elements is null
      */
     public static Command of(String... argv) {
-        return of(List.of(Objects.requireNonNull(argv, "argv")));
+        return of(Arrays.asList(Objects.requireNonNull(argv, "argv"))); // List.of would reject a null element without naming it
     }
 
     /** As {@link #of(String...)}. */
@@ -332,6 +333,7 @@ public final class Command {
      * @throws ProcessStartException if the program is missing or not executable, the working
      *     directory is missing, or a redirect file cannot be opened; nothing is left behind
      * @throws IOException if the system refuses (out of fds or processes)
+     * @throws UnsupportedOperationException if this is not Linux on x86_64 or aarch64
      */
     public Subprocess start() throws IOException {
         return start(-1, -1, List.of());

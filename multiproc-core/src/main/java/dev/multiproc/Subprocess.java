@@ -47,6 +47,7 @@ import java.util.stream.StreamSupport;
  * caller on multiproc's one event thread.
  */
 public final class Subprocess implements AutoCloseable {
+    private static final Duration LONGEST_WAIT = Duration.ofNanos(Long.MAX_VALUE);
     private static final Executor ASYNC = task -> Thread.ofVirtual().name("multiproc-on-exit").start(task);
 
     private final Child child;
@@ -76,7 +77,7 @@ public final class Subprocess implements AutoCloseable {
         return child.command();
     }
 
-    /** True until the child exits. */
+    /** True until the child has exited and been reaped; once false, {@link #exitStatus()} holds its status. */
     public boolean isAlive() {
         return child.isAlive();
     }
@@ -179,9 +180,9 @@ public final class Subprocess implements AutoCloseable {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException {
-        requireNonNegative(timeout, "timeout");
+        long nanos = requireNonNegative(timeout, "timeout").toNanos();
         try {
-            return Optional.of(child.exit().get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+            return Optional.of(child.exit().get(nanos, TimeUnit.NANOSECONDS));
         } catch (TimeoutException e) {
             return Optional.empty();
         } catch (ExecutionException e) {
@@ -474,12 +475,16 @@ public final class Subprocess implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code d}, checked, and capped at the longest wait a count of nanoseconds can hold
+     * (about 292 years), so that a caller's "forever" waits instead of overflowing.
+     */
     static Duration requireNonNegative(Duration d, String name) {
         Objects.requireNonNull(d, name);
         if (d.isNegative()) {
             throw new IllegalArgumentException(name + " must not be negative: " + d);
         }
-        return d;
+        return d.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : d;
     }
 
     @Override

@@ -95,17 +95,19 @@ public final class Child {
         return exit;
     }
 
-    /** True until the child has exited (a zombie not yet reaped counts as exited). */
+    /**
+     * True until the child has been reaped; once false, {@link #exit} holds the status. (A
+     * child that exited a moment ago and waits for the event loop to reap it is still alive
+     * here, so that "not alive" and "has a status" never disagree.)
+     */
     public boolean isAlive() {
+        return !exit.isDone();
+    }
+
+    /** True once the child has been reaped: from then on its pid may name another process. */
+    boolean reaped() {
         synchronized (lock) {
-            if (pidfd < 0) {
-                return false;
-            }
-            try {
-                return Fds.pollReadable(new int[] {pidfd}, 0) == 0;
-            } catch (ErrnoException e) {
-                throw new UncheckedIOException(e);
-            }
+            return pidfd < 0;
         }
     }
 
@@ -177,11 +179,13 @@ public final class Child {
             loop.remove(pidfd, token);
             Fds.closeQuietly(pidfd);
             pidfd = -1;
+            Engine.get().forget(this);
+            // Under the lock, with the pidfd: whoever sees "reaped" (a signal returning false)
+            // finds the status there. Dependents of exit run here and must not block.
+            exit.complete(reaped.exited()
+                    ? ExitStatus.exited(reaped.status())
+                    : ExitStatus.signaled(Signal.of(reaped.status()), reaped.coreDumped()));
         }
-        Engine.get().forget(this);
-        exit.complete(reaped.exited()
-                ? ExitStatus.exited(reaped.status())
-                : ExitStatus.signaled(Signal.of(reaped.status()), reaped.coreDumped()));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.multiproc.internal.engine;
 
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
+import dev.multiproc.internal.posix.Platform;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,8 +38,15 @@ public final class Engine {
         }
     }
 
-    /** The engine, started on first call. */
+    /**
+     * The engine, started on first call.
+     *
+     * @throws UnsupportedOperationException on a platform multiproc does not support, on
+     *     every call (checked before any native code is linked, so that it is never an
+     *     initializer error)
+     */
     public static Engine get() {
+        Platform.current();
         return Holder.INSTANCE;
     }
 

@@ -36,6 +36,14 @@ import java.util.concurrent.TimeoutException;
  * process, and every later signal goes through it. Roots are signalled through their own
  * pidfds; their groups only while the root is not reaped yet (so the group id cannot have
  * been reused) or, after that, member by member once each member is pinned.
+ *
+ * <p>The search itself must not follow a pid that may have been reused. Once a root is
+ * reaped its pid is free: a stranger may hold it, and the children of that stranger have
+ * the root's pid as their parent. So the search descends by parent pid only from roots
+ * still unreaped, and from pinned processes still running, both checked after {@code /proc}
+ * was read. A reaped root's group is still searched (its members may outlive it, and while
+ * one does the kernel does not hand the group id out as a pid), unless a process with the
+ * root's pid exists: then the id was free again and the group found is a stranger's.
  */
 final class ProcessTree implements AutoCloseable {
     private final List<Child> roots;
@@ -87,17 +95,29 @@ final class ProcessTree implements AutoCloseable {
             byParent.computeIfAbsent(s.ppid(), k -> new ArrayList<>()).add(s);
             byPid.put(s.pid(), s);
         }
+        // Only pids that still named our processes when /proc was read may lead further: a
+        // root checked unreaped now was unreaped then, a pinned process still running now was
+        // running then. Any other pid may since belong to a stranger (see "Pid reuse").
+        Set<Integer> rootPids = new HashSet<>();
         Set<Integer> groups = new HashSet<>();
-        ArrayDeque<Integer> parents = new ArrayDeque<>(pinned.keySet());
+        ArrayDeque<Integer> parents = new ArrayDeque<>();
+        pinned.forEach((pid, pidfd) -> {
+            if (running(pidfd)) {
+                parents.add(pid);
+            }
+        });
         for (Child root : roots) {
-            parents.add(root.pid());
-            if (root.groupLeader()) {
+            rootPids.add(root.pid());
+            boolean reaped = root.reaped();
+            if (!reaped) {
+                parents.add(root.pid());
+            }
+            if (root.groupLeader() && (!reaped || !byPid.containsKey(root.pid()))) {
                 groups.add(root.pid());
             }
         }
-        Set<Integer> rootPids = new HashSet<>(parents);
-        rootPids.removeAll(pinned.keySet());
         Set<Integer> seen = new HashSet<>(parents);
+        seen.addAll(rootPids);
         while (!parents.isEmpty()) {
             for (ProcFs.Stat s : byParent.getOrDefault(parents.poll(), List.of())) {
                 if (seen.add(s.pid())) {
@@ -114,6 +134,15 @@ final class ProcessTree implements AutoCloseable {
                     pin(s, rootPids);
                 }
             }
+        }
+    }
+
+    /** True if the process behind {@code pidfd} has not exited yet. */
+    private static boolean running(int pidfd) {
+        try {
+            return Fds.pollReadable(new int[] {pidfd}, 0) == 0;
+        } catch (ErrnoException e) {
+            return false;
         }
     }
 
