@@ -7,16 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.multiproc.testing.DetachingParent;
-import dev.multiproc.testing.JavaMain;
-import dev.multiproc.testing.Leaks;
+import dev.multiproc.testing.Procs;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A detached process must never be our child or our zombie, must lead its own session, and must outlive us however we end. */
 class DetachedTest {
@@ -36,7 +36,7 @@ class DetachedTest {
             assertFalse(p.isAlive());
             assertFalse(p.signal(Signal.SIGTERM), "after it ended, signalling does nothing");
             long pid = p.pid();
-            assertTrue(Leaks.children().stream().noneMatch(c -> c.pid() == pid), "it became our zombie");
+            assertTrue(Procs.children().stream().noneMatch(c -> c.pid() == pid), "it became our zombie");
         }
     }
 
@@ -67,7 +67,7 @@ class DetachedTest {
     @ParameterizedTest
     @ValueSource(strings = {"return", "exit", "wait"})
     void detached_outlivesItsParent_howeverTheParentEnds(String how) throws Exception {
-        Subprocess parent = JavaMain.of(DetachingParent.class, how).stderr(Redirect.INHERIT).start();
+        Subprocess parent = Procs.java(List.of(), DetachingParent.class, how).stderr(Redirect.INHERIT).start();
         String line;
         try (var lines = parent.stdoutLines()) {
             line = lines.findFirst().orElseThrow();
@@ -96,11 +96,11 @@ class DetachedTest {
 
     @Test
     void missingProgram_failsToStart_leavingNothing() throws Exception {
-        long fds = Leaks.openFds();
+        long fds = Procs.openFdCount();
         ProcessStartException e = assertThrows(ProcessStartException.class,
                 () -> Command.of("no-such-program-at-all").detached().start());
         assertTrue(e.notFound(), e.getMessage());
         assertTrue(e.getMessage().contains("no-such-program-at-all"), e.getMessage());
-        assertEquals(fds, Leaks.openFds());
+        assertEquals(fds, Procs.openFdCount());
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.multiproc.testing.Leaks;
+import dev.multiproc.testing.Procs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,7 +78,7 @@ class PipelineTest {
         List<String> started = Files.readAllLines(pids);
         assertEquals(5, started.size(), started.toString());
         for (String pid : started) {
-            assertTrue(Leaks.eventually(Duration.ofSeconds(5), () -> !ProcessEntry.isRunning(Long.parseLong(pid))),
+            assertTrue(Procs.poll(Duration.ofSeconds(5), () -> !ProcessEntry.isRunning(Long.parseLong(pid))),
                     "pipeline process " + pid + " survived the timeout");
         }
     }
@@ -103,14 +103,14 @@ class PipelineTest {
 
     @Test
     void aStageThatCannotStart_killsTheStagesAlreadyStarted() throws Exception {
-        int childrenBefore = Leaks.children().size();
-        long fdsBefore = Leaks.openFds();
+        int childrenBefore = Procs.children().size();
+        long fdsBefore = Procs.openFdCount();
         ProcessStartException e = assertThrows(ProcessStartException.class, () -> Pipeline.of(
                 Command.of("sleep", "100"), Command.of("no-such-program-here")).run());
         assertTrue(e.getMessage().contains("no-such-program-here"), e.getMessage());
-        assertTrue(Leaks.eventually(Duration.ofSeconds(5),
-                () -> Leaks.children().stream().filter(c -> !c.zombie()).count() <= childrenBefore));
-        assertEquals(fdsBefore, Leaks.openFds());
-        assertFalse(Leaks.children().stream().anyMatch(c -> c.commandLine().equals("sleep 100")));
+        assertTrue(Procs.poll(Duration.ofSeconds(5),
+                () -> Procs.children().stream().filter(c -> !c.zombie()).count() <= childrenBefore));
+        assertEquals(fdsBefore, Procs.openFdCount());
+        assertFalse(Procs.children().stream().anyMatch(c -> c.commandLine().equals("sleep 100")));
     }
 }

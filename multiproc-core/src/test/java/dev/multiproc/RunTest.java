@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.multiproc.testing.Leaks;
+import dev.multiproc.testing.Procs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,7 +112,7 @@ class RunTest {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertTrue(took.compareTo(Duration.ofMillis(600).plus(SLACK)) < 0, "took " + took);
         long holder = Long.parseLong(e.stdoutText().strip());
-        assertTrue(Leaks.eventually(Duration.ofSeconds(5), () -> !ProcessEntry.isRunning(holder)),
+        assertTrue(Procs.poll(Duration.ofSeconds(5), () -> !ProcessEntry.isRunning(holder)),
                 "the subshell holding stdout survived");
     }
 
@@ -147,14 +147,14 @@ class RunTest {
                 failure.set(t);
             }
         });
-        assertTrue(Leaks.eventually(Duration.ofSeconds(10), () -> Files.exists(pidFile) && size(pidFile) > 0));
+        assertTrue(Procs.poll(Duration.ofSeconds(10), () -> Files.exists(pidFile) && size(pidFile) > 0));
         long pid = Long.parseLong(Files.readString(pidFile).strip());
         runner.interrupt();
         runner.join(10_000);
         assertFalse(runner.isAlive());
         assertTrue(failure.get() instanceof InterruptedException
                 || failure.get() instanceof java.io.InterruptedIOException, String.valueOf(failure.get()));
-        assertTrue(Leaks.eventually(Duration.ofSeconds(5), () -> !ProcessEntry.isRunning(pid)));
+        assertTrue(Procs.poll(Duration.ofSeconds(5), () -> !ProcessEntry.isRunning(pid)));
     }
 
     private static long size(Path p) {

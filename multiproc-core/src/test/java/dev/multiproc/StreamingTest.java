@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.multiproc.testing.Leaks;
+import dev.multiproc.testing.Procs;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -126,7 +126,7 @@ class StreamingTest {
     @Timeout(120)
     void twoHundredStreamingChildren_addNoThreadPerStream() throws Exception {
         Command.of("true").run(); // the engine's own threads exist from here on
-        int before = Leaks.platformThreads();
+        int before = Procs.liveThreads().size();
         List<Subprocess> children = new ArrayList<>();
         List<CompletableFuture<Void>> pumps = new ArrayList<>();
         AtomicLong lines = new AtomicLong();
@@ -137,11 +137,11 @@ class StreamingTest {
             children.add(child);
             pumps.add(child.forEachStdoutLine(l -> lines.incrementAndGet()));
             pumps.add(child.forEachStderrLine(l -> lines.incrementAndGet()));
-            peak.accumulateAndGet(Leaks.platformThreads(), Math::max);
+            peak.accumulateAndGet(Procs.liveThreads().size(), Math::max);
         }
         for (CompletableFuture<Void> pump : pumps) {
             pump.get(90, TimeUnit.SECONDS);
-            peak.accumulateAndGet(Leaks.platformThreads(), Math::max);
+            peak.accumulateAndGet(Procs.liveThreads().size(), Math::max);
         }
         for (Subprocess child : children) {
             assertTrue(child.waitFor().success());

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.multiproc.testing.Leaks;
+import dev.multiproc.testing.Procs;
 import java.time.Duration;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -40,11 +40,11 @@ class SubprocessIoBadInputTest {
 
     @Test
     void run_withInputButInheritedStdin_isRefusedBeforeStarting() {
-        int before = Leaks.children().size();
+        int before = Procs.children().size();
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> Command.of("cat").stdin(Redirect.INHERIT).input("x").run());
         assertTrue(e.getMessage().contains("stdin is INHERIT"), e.getMessage());
-        assertEquals(before, Leaks.children().size());
+        assertEquals(before, Procs.children().size());
     }
 
     @Test

@@ -85,8 +85,8 @@ class RunCommandTest {
     }
 
     @Test
-    void run_withoutCommandIsAUsageError() {
-        assertEquals(2, run("run"));
+    void run_withoutCommandIsAUsageError_exiting125AsGnuTimeoutDoes() {
+        assertEquals(RunCommand.CANNOT_START, run("run"));
     }
 
     private static int run(String... args) {
