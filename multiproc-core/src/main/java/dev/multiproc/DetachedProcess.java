@@ -2,12 +2,12 @@ package dev.multiproc;
 
 import dev.multiproc.internal.engine.Engine;
 import dev.multiproc.internal.engine.EventLoop;
+import dev.multiproc.internal.engine.Reclaimer;
 import dev.multiproc.internal.posix.Epoll;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
 import dev.multiproc.internal.posix.Pidfd;
 import java.io.UncheckedIOException;
-import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -22,12 +22,10 @@ import java.util.concurrent.TimeoutException;
  * process keeps running either way).
  */
 public final class DetachedProcess implements AutoCloseable {
-    private static final Cleaner CLEANER = Cleaner.create();
-
     private final long pid;
     private final String program;
     private final State state;
-    private final Cleaner.Cleanable cleanable;
+    private final Reclaimer.Cleanable cleanable;
 
     /** The pidfd and its watch, apart from the handle so that a dropped handle can be cleaned. */
     private static final class State implements Runnable {
@@ -90,7 +88,7 @@ public final class DetachedProcess implements AutoCloseable {
         this.pid = pid;
         this.program = program;
         this.state = new State(pidfd);
-        this.cleanable = CLEANER.register(this, state);
+        this.cleanable = Engine.get().reclaimer().register(this, state);
     }
 
     static DetachedProcess ended(long pid, String program) {

@@ -91,11 +91,11 @@ final class Stdio implements AutoCloseable {
     }
 
     PipeOutputStream stdinPipe(Engine engine) {
-        return parentFds[0] < 0 ? null : new PipeOutputStream(new Fd(parentFds[0], engine.loop()));
+        return parentFds[0] < 0 ? null : new PipeOutputStream(new Fd(parentFds[0], engine.loop()), engine.reclaimer());
     }
 
     PipeInputStream outputPipe(int target, Engine engine) {
-        return parentFds[target] < 0 ? null : new PipeInputStream(new Fd(parentFds[target], engine.loop()));
+        return parentFds[target] < 0 ? null : new PipeInputStream(new Fd(parentFds[target], engine.loop()), engine.reclaimer());
     }
 
     /** Closes this JVM's ends, for a start that failed. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.multiproc.testing.DetachingParent;
+import dev.multiproc.testing.Footprint;
 import dev.multiproc.testing.Procs;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,11 +97,12 @@ class DetachedTest {
 
     @Test
     void missingProgram_failsToStart_leavingNothing() throws Exception {
-        long fds = Procs.openFdCount();
+        Procs.warmUp();
+        Footprint before = Footprint.take();
         ProcessStartException e = assertThrows(ProcessStartException.class,
                 () -> Command.of("no-such-program-at-all").detached().start());
         assertTrue(e.notFound(), e.getMessage());
         assertTrue(e.getMessage().contains("no-such-program-at-all"), e.getMessage());
-        assertEquals(fds, Procs.openFdCount());
+        before.assertNothingLeftBehind("a detached start that failed");
     }
 }

@@ -1,10 +1,10 @@
 package dev.multiproc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.multiproc.testing.Footprint;
 import dev.multiproc.testing.Procs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,14 +103,12 @@ class PipelineTest {
 
     @Test
     void aStageThatCannotStart_killsTheStagesAlreadyStarted() throws Exception {
-        int childrenBefore = Procs.children().size();
-        long fdsBefore = Procs.openFdCount();
+        Procs.warmUp();
+        Footprint before = Footprint.take();
         ProcessStartException e = assertThrows(ProcessStartException.class, () -> Pipeline.of(
                 Command.of("sleep", "100"), Command.of("no-such-program-here")).run());
         assertTrue(e.getMessage().contains("no-such-program-here"), e.getMessage());
-        assertTrue(Procs.poll(Duration.ofSeconds(5),
-                () -> Procs.children().stream().filter(c -> !c.zombie()).count() <= childrenBefore));
-        assertEquals(fdsBefore, Procs.openFdCount());
-        assertFalse(Procs.children().stream().anyMatch(c -> c.commandLine().equals("sleep 100")));
+        assertTrue(Procs.poll(Duration.ofSeconds(5), () -> Procs.children().isEmpty()), "the first stage survived");
+        before.assertNothingLeftBehind("a pipeline whose second stage cannot start");
     }
 }

@@ -3,28 +3,40 @@ package dev.multiproc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.multiproc.testing.Footprint;
 import dev.multiproc.testing.Procs;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** run() must leave no fd, thread or process behind, however many times it is called. */
+/** run() must leave no fd, thread or process behind, however many times it is called; nor may a dropped Subprocess. */
 class RunFdLeakTest {
 
     @Test
     @Timeout(180)
     void twoThousandRuns_leaveNothingBehind() throws Exception {
         Command echo = Command.of("sh", "-c", "echo out; echo err >&2").input("in");
-        echo.run(); // start the engine before counting
-        long fds = Procs.openFdCount();
-        int threads = Procs.liveThreads().size();
+        Procs.warmUp();
+        echo.run();
+        Footprint before = Footprint.take();
         for (int i = 0; i < 2000; i++) {
             CompletedProcess r = echo.run();
             assertEquals("out\n", r.stdoutText());
         }
-        assertEquals(fds, Procs.openFdCount(), "fds leaked by run()");
-        assertTrue(Procs.liveThreads().size() <= threads + 2, "threads leaked by run()");
-        assertTrue(Procs.poll(Duration.ofSeconds(5), () -> Procs.children().isEmpty()),
-                "children left: " + Procs.children());
+        before.assertNothingLeftBehind("2,000 run() calls");
+    }
+
+    @Test
+    void droppedSubprocesses_haveTheirPipesClosedOnceUnreachable() throws Exception {
+        Command.of("true").run();
+        long fds = Procs.openFdCount();
+        for (int i = 0; i < 200; i++) {
+            Command.of("true").start().waitFor(); // three pipe ends each, never closed by the caller
+        }
+        assertTrue(Procs.openFdCount() >= fds + 300, "the test must really hold pipes open");
+        assertTrue(Procs.poll(Duration.ofSeconds(20), () -> {
+            System.gc();
+            return Procs.openFdCount() <= fds;
+        }), "dropped pipes still open: " + (Procs.openFdCount() - fds));
     }
 }

@@ -18,6 +18,7 @@ public final class Engine {
     }
 
     private final EventLoop loop;
+    private final Reclaimer reclaimer;
     private final Spawner spawner;
     private final ConcurrentHashMap<Integer, Child> live = new ConcurrentHashMap<>();
     private final int devNull;
@@ -25,6 +26,7 @@ public final class Engine {
 
     private Engine() throws ErrnoException {
         loop = new EventLoop();
+        reclaimer = new Reclaimer(loop);
         spawner = new Spawner(loop, this);
         devNull = Fds.open("/dev/null", Fds.O_RDWR | Fds.O_CLOEXEC, 0);
         ExitHooks.install(this);
@@ -58,6 +60,11 @@ public final class Engine {
     /** The event loop, for pipes and timers. */
     public EventLoop loop() {
         return loop;
+    }
+
+    /** Releases fds held by objects nobody can reach any more. */
+    public Reclaimer reclaimer() {
+        return reclaimer;
     }
 
     /** An fd open on {@code /dev/null} for reading and writing; never close it. */

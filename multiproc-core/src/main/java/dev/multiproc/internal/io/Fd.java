@@ -93,6 +93,15 @@ public final class Fd implements Closeable {
         }
     }
 
+    /** Closes, ignoring errors: for clean-up of a dropped stream. */
+    public void closeQuietly() {
+        try {
+            close();
+        } catch (IOException ignored) {
+            // nobody is left to tell
+        }
+    }
+
     @Override
     public void close() throws IOException {
         synchronized (this) {

@@ -1,5 +1,6 @@
 package dev.multiproc.internal.io;
 
+import dev.multiproc.internal.engine.Reclaimer;
 import dev.multiproc.internal.posix.Epoll;
 import dev.multiproc.internal.posix.Fds;
 import java.io.IOException;
@@ -10,9 +11,12 @@ import java.util.Objects;
 /** This JVM's read end of a pipe from a child: blocking reads over a non-blocking fd. */
 public final class PipeInputStream extends InputStream {
     private final Fd fd;
+    private final Reclaimer.Cleanable cleanable;
 
-    public PipeInputStream(Fd fd) {
+    /** Takes {@code fd}; it is closed by {@link #close} or, if this stream is dropped, once it is unreachable. */
+    public PipeInputStream(Fd fd, Reclaimer reclaimer) {
         this.fd = fd;
+        this.cleanable = reclaimer.register(this, fd::closeQuietly);
     }
 
     /** The fd underneath, for callers that wait on several pipes at once. */
@@ -56,6 +60,7 @@ public final class PipeInputStream extends InputStream {
 
     @Override
     public void close() throws IOException {
+        cleanable.clean();
         fd.close();
     }
 }

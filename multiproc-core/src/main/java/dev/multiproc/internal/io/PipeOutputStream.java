@@ -1,5 +1,6 @@
 package dev.multiproc.internal.io;
 
+import dev.multiproc.internal.engine.Reclaimer;
 import dev.multiproc.internal.posix.Epoll;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,9 +13,12 @@ import java.util.Objects;
  */
 public final class PipeOutputStream extends OutputStream {
     private final Fd fd;
+    private final Reclaimer.Cleanable cleanable;
 
-    public PipeOutputStream(Fd fd) {
+    /** Takes {@code fd}; it is closed by {@link #close} or, if this stream is dropped, once it is unreachable. */
+    public PipeOutputStream(Fd fd, Reclaimer reclaimer) {
         this.fd = fd;
+        this.cleanable = reclaimer.register(this, fd::closeQuietly);
     }
 
     /** The fd underneath, for callers that wait on several pipes at once. */
@@ -43,6 +47,7 @@ public final class PipeOutputStream extends OutputStream {
 
     @Override
     public void close() throws IOException {
+        cleanable.clean();
         fd.close();
     }
 }
