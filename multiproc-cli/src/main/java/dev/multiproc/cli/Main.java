@@ -1,5 +1,6 @@
 package dev.multiproc.cli;
 
+import dev.multiproc.cli.lab.LabCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "multiproc 0.1.0",
         description = "Processes for Java, the way Python's os, subprocess and multiprocessing do them, and better.",
-        subcommands = {RunCommand.class, TreeCommand.class})
+        subcommands = {LabCommand.class, RunCommand.class, TreeCommand.class})
 public final class Main {
     private Main() {}
 
