@@ -1,6 +1,5 @@
 package dev.multiproc.internal.jvm;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -30,11 +29,10 @@ public final class ChildMain {
             Warmup.run();
             return;
         }
-        DataInputStream in;
+        FileInputStream fromParent;
         DataOutputStream out;
         try {
-            in = new DataInputStream(new BufferedInputStream(
-                    new FileInputStream("/proc/self/fd/" + Protocol.TO_CHILD_FD), 1 << 16));
+            fromParent = new FileInputStream("/proc/self/fd/" + Protocol.TO_CHILD_FD);
             out = new DataOutputStream(new BufferedOutputStream(
                     new FileOutputStream("/proc/self/fd/" + Protocol.FROM_CHILD_FD), 1 << 16));
         } catch (IOException e) {
@@ -43,15 +41,18 @@ public final class ChildMain {
             System.exit(2);
             return;
         }
+        Lifeline lifeline = Lifeline.prepare(fromParent);
         if (mode.equals("--spare")) {
             Warmup.run();
         }
-        System.exit(run(in, out));
+        System.exit(run(fromParent, lifeline, out));
     }
 
-    private static int run(DataInputStream in, DataOutputStream out) {
+    private static int run(FileInputStream fromParent, Lifeline lifeline, DataOutputStream out) {
         TaskHeader.Parsed task;
         try {
+            // Unbuffered: the lifeline reads the same stream after the task frame.
+            DataInputStream in = new DataInputStream(fromParent);
             Protocol.Frame frame = Protocol.read(in, Integer.MAX_VALUE);
             if (frame == null || frame.type() != Protocol.TASK) {
                 return Lifeline.EXIT_CODE; // the parent went away before sending a task
@@ -61,7 +62,7 @@ public final class ChildMain {
             return Lifeline.EXIT_CODE;
         }
         if (!task.header().survivesParent()) {
-            Lifeline.start(in);
+            lifeline.start();
         }
         SerialLimits limits = task.header().filter().isEmpty()
                 ? SerialLimits.defaults() : SerialLimits.parse(task.header().filter());

@@ -1,7 +1,9 @@
 package dev.multiproc.internal.jvm;
 
-import java.io.DataInputStream;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 
 /**
  * In the child: halts the JVM as soon as its parent is gone.
@@ -20,6 +22,12 @@ import java.io.IOException;
  * {@code survivesParent}. The pipe needs nothing but {@code java.io}, and also tells a warm
  * spare whose parent died before it got a task to go away.
  *
+ * <h2>Leaving the read at exit</h2>
+ * HotSpot's exit waits up to 300 ms for threads that are in native code, and a thread blocked
+ * in {@code read(2)} is. So the thread reads through a {@link FileChannel}, and a shutdown
+ * hook closes the channel, which signals the blocked thread out of its read: a child that
+ * exits on its own exits at once.
+ *
  * <h2>Why halt</h2>
  * {@link Runtime#halt} skips shutdown hooks: a task whose parent is gone has nobody to report
  * to, and a hook that hangs must not keep an orphan alive. A child started with
@@ -29,28 +37,52 @@ final class Lifeline implements Runnable {
     /** The exit code of a child halted because its parent is gone. */
     static final int EXIT_CODE = 1;
 
-    private final DataInputStream in;
+    private final FileChannel channel;
+    private volatile boolean exiting;
 
-    private Lifeline(DataInputStream in) {
-        this.in = in;
+    private Lifeline(FileChannel channel) {
+        this.channel = channel;
     }
 
-    /** Starts the lifeline thread over the rest of the parent's stream. */
-    static void start(DataInputStream in) {
-        Thread t = new Thread(new Lifeline(in), "multiproc-lifeline");
+    /**
+     * A lifeline over the parent's stream, with the shutdown hook that releases it when the
+     * child exits on its own; made before the task arrives, so that a warm spare has it ready.
+     */
+    static Lifeline prepare(FileInputStream fromParent) {
+        Lifeline lifeline = new Lifeline(fromParent.getChannel());
+        Runtime.getRuntime().addShutdownHook(new Thread(lifeline::release, "multiproc-lifeline-release"));
+        return lifeline;
+    }
+
+    /** Starts watching the rest of the parent's stream, once the task frame has been read. */
+    void start() {
+        Thread t = new Thread(this, "multiproc-lifeline");
         t.setDaemon(true);
         t.start();
     }
 
     @Override
     public void run() {
+        ByteBuffer buffer = ByteBuffer.allocate(512);
         try {
-            while (Protocol.read(in, Integer.MAX_VALUE) != null) {
+            while (channel.read(buffer.clear()) >= 0) {
                 // No frame is defined after TASK yet; whatever comes is skipped.
             }
         } catch (IOException e) {
-            // A broken stream means the same as end of file: the parent is gone.
+            // A broken or closed channel: the parent is gone, or we are exiting.
         }
-        Runtime.getRuntime().halt(EXIT_CODE);
+        if (!exiting) {
+            Runtime.getRuntime().halt(EXIT_CODE);
+        }
+    }
+
+    /** Wakes the lifeline thread out of its read, so that the JVM's exit does not wait for it. */
+    private void release() {
+        exiting = true;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closed already
+        }
     }
 }

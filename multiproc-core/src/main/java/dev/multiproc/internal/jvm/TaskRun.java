@@ -58,7 +58,7 @@ public final class TaskRun {
         JvmChildren.register(jvm, config.daemon(), config.signalGrace());
         jvm.submit(payload, config.limits().maxBytes());
         if (config.warmSpare()) {
-            WarmSpare.replenish(spec);
+            WarmSpare.replenishAfter(jvm, spec);
         }
         return new TaskRun(jvm, config, task.getClass().getClassLoader());
     }

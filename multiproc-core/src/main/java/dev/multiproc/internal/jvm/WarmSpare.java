@@ -29,6 +29,29 @@ final class WarmSpare {
         return null;
     }
 
+    /**
+     * Starts a spare for {@code spec} once {@code taken} (the spare just used, or a cold child)
+     * has ended or {@link #REPLENISH_DELAY_NANOS} has passed, whichever comes first: a JVM
+     * starting beside a short task would slow it down, on a small machine by half.
+     */
+    static void replenishAfter(ChildJvm taken, LaunchSpec spec) {
+        Runnable once = new Runnable() {
+            private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+
+            @Override
+            public void run() {
+                if (done.compareAndSet(false, true)) {
+                    replenish(spec);
+                }
+            }
+        };
+        taken.child().exit().whenComplete((status, e) -> once.run());
+        dev.multiproc.internal.engine.Engine.get().loop().schedule(REPLENISH_DELAY_NANOS, once);
+    }
+
+    /** How long a spare's replacement waits for the task that took it to end. */
+    static final long REPLENISH_DELAY_NANOS = 100_000_000L;
+
     /** Starts a spare for {@code spec} in the background, unless one is there or on its way. */
     static void replenish(LaunchSpec spec) {
         synchronized (WarmSpare.class) {
