@@ -30,6 +30,9 @@ public final class ChildMain {
             return;
         }
         FileInputStream fromParent;
+        if (!mode.equals("--spare")) {
+            Prestart.begin();
+        }
         DataOutputStream out;
         try {
             fromParent = new FileInputStream("/proc/self/fd/" + Protocol.TO_CHILD_FD);

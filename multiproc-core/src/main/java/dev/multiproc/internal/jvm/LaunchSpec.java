@@ -28,8 +28,8 @@ record LaunchSpec(List<String> argv, List<String> environment, String directory,
         JavaRuntime runtime = JavaRuntime.current();
         List<String> argv = new ArrayList<>();
         argv.add(runtime.java());
+        argv.addAll(AotCache.options(runtime, config.jvmOptions(), config.environmentChanges()));
         argv.addAll(StartFlags.defaults(config.jvmOptions()));
-        argv.addAll(AotCache.options(runtime, config.jvmOptions()));
         argv.addAll(runtime.accessOptions());
         List<String> classPath = classPath(runtime);
         if (!classPath.isEmpty()) {

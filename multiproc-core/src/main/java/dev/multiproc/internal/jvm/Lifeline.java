@@ -50,7 +50,7 @@ final class Lifeline implements Runnable {
      */
     static Lifeline prepare(FileInputStream fromParent) {
         Lifeline lifeline = new Lifeline(fromParent.getChannel());
-        Runtime.getRuntime().addShutdownHook(new Thread(lifeline::release, "multiproc-lifeline-release"));
+        Runtime.getRuntime().addShutdownHook(new Thread(lifeline.new Release(), "multiproc-lifeline-release"));
         return lifeline;
     }
 
@@ -76,13 +76,19 @@ final class Lifeline implements Runnable {
         }
     }
 
-    /** Wakes the lifeline thread out of its read, so that the JVM's exit does not wait for it. */
-    private void release() {
-        exiting = true;
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // closed already
+    /**
+     * Wakes the lifeline thread out of its read, so that the JVM's exit does not wait for it. A
+     * class rather than a lambda: the bootstrap spins no lambda classes of its own.
+     */
+    private final class Release implements Runnable {
+        @Override
+        public void run() {
+            exiting = true;
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closed already
+            }
         }
     }
 }
