@@ -35,7 +35,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * the system property {@code dev.multiproc.cacheDir}). The first child that finds none
  * starts cold, and a training run ({@link Warmup} in a JVM started with
  * {@code -XX:AOTCacheOutput}) records it in the background; it is written under a temporary
- * name and renamed into place, so concurrent JVMs never see half a file. Set
+ * name, checked by a second run with {@code -XX:AOTMode=on} (which fails if the JVM would
+ * refuse the cache), and only then renamed into place, so concurrent JVMs never see half a
+ * file and never one that would slow them down. Set
  * {@code dev.multiproc.aot=false} to turn all of this off.
  *
  * <h2>Silence</h2>
@@ -45,6 +47,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class AotCache {
     private static final Set<Path> TRAINED = ConcurrentHashMap.newKeySet();
+    /** The cache file for each set of flags; the key hashes the jar, which does not change while we run. */
+    private static final Map<List<String>, Path> FILES = new ConcurrentHashMap<>();
     private static final List<String> QUIET = List.of("-Xlog:aot*=off", "-Xlog:cds*=off");
 
     private AotCache() {}
@@ -68,12 +72,16 @@ final class AotCache {
             return List.of();
         }
         List<String> flags = trainingFlags(runtime, userOptions);
-        Path cache;
-        try {
-            cache = file(runtime, flags);
-        } catch (IOException | RuntimeException e) {
-            return List.of();
+        Path known = FILES.get(flags);
+        if (known == null) {
+            try {
+                known = file(runtime, flags);
+            } catch (IOException | RuntimeException e) {
+                return List.of();
+            }
+            FILES.put(flags, known);
         }
+        Path cache = known;
         if (Files.isRegularFile(cache)) {
             List<String> options = new ArrayList<>();
             options.add("-XX:AOTCache=" + cache);
@@ -129,23 +137,31 @@ final class AotCache {
         return flags;
     }
 
+    /** Runs the bootstrap's training round trip with {@code flags} and {@code aotOptions}; true if it exited 0. */
+    private static boolean run(JavaRuntime runtime, List<String> flags, String... aotOptions)
+            throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>();
+        argv.add(runtime.java());
+        argv.addAll(List.of(aotOptions));
+        argv.addAll(QUIET);
+        argv.addAll(flags);
+        argv.add("-cp");
+        argv.add(runtime.libraryJar().orElseThrow().toString());
+        argv.add(LaunchSpec.MAIN_CLASS);
+        argv.add("--train");
+        ExitStatus status = Command.of(argv).stdin(Redirect.DISCARD).stdout(Redirect.DISCARD)
+                .stderr(Redirect.DISCARD).start().waitFor();
+        return status.success();
+    }
+
     private static void train(JavaRuntime runtime, List<String> flags, Path cache) {
         Path temporary = null;
         try {
             Files.createDirectories(cache.getParent());
             temporary = cache.resolveSibling(cache.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-            List<String> argv = new ArrayList<>();
-            argv.add(runtime.java());
-            argv.add("-XX:AOTCacheOutput=" + temporary);
-            argv.addAll(QUIET);
-            argv.addAll(flags);
-            argv.add("-cp");
-            argv.add(runtime.libraryJar().orElseThrow().toString());
-            argv.add(LaunchSpec.MAIN_CLASS);
-            argv.add("--train");
-            ExitStatus status = Command.of(argv).stdin(Redirect.DISCARD).stdout(Redirect.DISCARD)
-                    .stderr(Redirect.DISCARD).start().waitFor();
-            if (status.success() && Files.isRegularFile(temporary)) {
+            boolean recorded = run(runtime, flags, "-XX:AOTCacheOutput=" + temporary) && Files.isRegularFile(temporary);
+            // A cache the JVM would refuse is worse than none: check that it is taken, then publish it.
+            if (recorded && run(runtime, flags, "-XX:AOTMode=on", "-XX:AOTCache=" + temporary)) {
                 Files.move(temporary, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException | RuntimeException e) {
