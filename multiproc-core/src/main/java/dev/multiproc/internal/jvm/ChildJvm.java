@@ -11,8 +11,8 @@ import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -106,16 +106,37 @@ public final class ChildJvm {
     }
 
     /**
-     * Sends the task frame and reads the reply, on a virtual thread; the reply completes
-     * {@link #reply()}. A reply frame longer than {@code maxReplyBytes} is refused.
+     * Sends the task frame and reads the reply; the reply completes {@link #reply()}. What of
+     * the frame fits in the pipe is written before this returns (all of it, for tasks up to the
+     * pipe's 64 KiB), as Python's {@code start()} hands over the task before it returns: a parent
+     * that dies right after {@code start()} still leaves a child that survives it its task. The
+     * rest is written, and the reply read, by a virtual thread. A reply frame longer than
+     * {@code maxReplyBytes} is refused.
      */
     void submit(byte[] taskPayload, long maxReplyBytes) {
+        byte[] frame = new byte[5 + taskPayload.length];
+        frame[0] = Protocol.TASK;
+        int n = taskPayload.length;
+        frame[1] = (byte) (n >>> 24);
+        frame[2] = (byte) (n >>> 16);
+        frame[3] = (byte) (n >>> 8);
+        frame[4] = (byte) n;
+        System.arraycopy(taskPayload, 0, frame, 5, n);
+        int written = 0;
+        try {
+            long w = control.write(MemorySegment.ofArray(frame));
+            written = w > 0 ? (int) w : 0;
+        } catch (IOException e) {
+            written = frame.length; // the child is gone already; the reply says so
+        }
+        int offset = written;
         Thread.ofVirtual().name("multiproc-jvm-" + child.pid()).start(() -> {
-            try {
-                Protocol.write(new DataOutputStream(new PipeOutputStream(control)), Protocol.TASK,
-                        taskPayload, taskPayload.length);
-            } catch (IOException e) {
-                // The child is gone already; the reply says so.
+            if (offset < frame.length) {
+                try {
+                    new PipeOutputStream(control).write(frame, offset, frame.length - offset);
+                } catch (IOException e) {
+                    // The child is gone already; the reply says so.
+                }
             }
             reply.complete(read(maxReplyBytes));
         });

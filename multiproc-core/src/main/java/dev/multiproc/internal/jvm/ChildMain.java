@@ -15,8 +15,9 @@ import java.util.concurrent.Callable;
  * exception; a {@code System.exit(n)} in the task exits with n on its own).
  *
  * <p>It must start fast, so it loads little: {@code java.io}, serialization and nothing of the
- * library's engine or native layer. With {@code --spare} it first warms the serialization
- * machinery, then waits for a task; with {@code --train} it runs one round trip in memory, to
+ * library's engine or native layer, and no lambda of its own. Arguments: {@code --parent=PID}
+ * (for the {@link Lifeline}), then optionally {@code --spare}: warm the serialization
+ * machinery, then wait for a task. Alone, {@code --train} runs one round trip in memory, to
  * record an AOT cache, and exits.
  */
 public final class ChildMain {
@@ -24,15 +25,12 @@ public final class ChildMain {
 
     /** Entry point; see the class comment for the arguments. */
     public static void main(String[] args) {
-        String mode = args.length > 0 ? args[0] : "";
+        String mode = args.length > 0 ? args[args.length - 1] : "";
         if (mode.equals("--train")) {
             Warmup.run();
             return;
         }
         FileInputStream fromParent;
-        if (!mode.equals("--spare")) {
-            Prestart.begin();
-        }
         DataOutputStream out;
         try {
             fromParent = new FileInputStream("/proc/self/fd/" + Protocol.TO_CHILD_FD);
@@ -44,17 +42,25 @@ public final class ChildMain {
             System.exit(2);
             return;
         }
-        Lifeline lifeline = Lifeline.prepare(fromParent);
         if (mode.equals("--spare")) {
             Warmup.run();
         }
-        System.exit(run(fromParent, lifeline, out));
+        System.exit(run(fromParent, parent(args), out));
     }
 
-    private static int run(FileInputStream fromParent, Lifeline lifeline, DataOutputStream out) {
+    /** The parent's pid, from the {@code --parent=PID} argument, or -1. */
+    private static long parent(String[] args) {
+        for (String arg : args) {
+            if (arg.startsWith("--parent=")) {
+                return Long.parseLong(arg.substring(9));
+            }
+        }
+        return -1;
+    }
+
+    private static int run(FileInputStream fromParent, long parent, DataOutputStream out) {
         TaskHeader.Parsed task;
         try {
-            // Unbuffered: the lifeline reads the same stream after the task frame.
             DataInputStream in = new DataInputStream(fromParent);
             Protocol.Frame frame = Protocol.read(in, Integer.MAX_VALUE);
             if (frame == null || frame.type() != Protocol.TASK) {
@@ -64,8 +70,8 @@ public final class ChildMain {
         } catch (IOException e) {
             return Lifeline.EXIT_CODE;
         }
-        if (!task.header().survivesParent()) {
-            lifeline.start();
+        if (!task.header().survivesParent() && parent > 0) {
+            Lifeline.start(parent);
         }
         SerialLimits limits = task.header().filter().isEmpty()
                 ? SerialLimits.defaults() : SerialLimits.parse(task.header().filter());

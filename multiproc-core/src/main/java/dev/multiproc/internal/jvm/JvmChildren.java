@@ -36,8 +36,8 @@ import java.util.concurrent.TimeoutException;
  *   then waits for the non-daemon ones: without a deadline after {@code System.exit}, up to
  *   their grace when a signal is stopping the JVM ({@link JvmSignals} tells which), then
  *   terminates them.</li>
- *   <li><b>Death of this JVM.</b> No hook runs; each child's {@link Lifeline} sees its control
- *   pipe end and halts.</li>
+ *   <li><b>Death of this JVM.</b> No hook runs; each child's {@link Lifeline} sees that its
+ *   parent changed and halts.</li>
  * </ul>
  * Reaping goes on during the hook: the event thread is a daemon thread, and those run until
  * the JVM halts. Idle warm spares are killed at once; they hold no work.

@@ -49,6 +49,7 @@ record LaunchSpec(List<String> argv, List<String> environment, String directory,
         } else {
             argv.add(MAIN_CLASS);
         }
+        argv.add("--parent=" + ProcessHandle.current().pid());
         return new LaunchSpec(List.copyOf(argv), environment(config.environmentChanges()),
                 config.directory() == null ? null : config.directory().toString(),
                 config.stdout(), config.stderr(), config.tailsStderr());

@@ -2,31 +2,31 @@ package dev.multiproc.internal.jvm;
 
 import java.io.FileInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 
 /**
- * In the child: halts the JVM as soon as its parent is gone.
+ * In the child: halts the JVM soon after its parent is gone.
  *
  * <h2>How the child knows</h2>
- * The parent holds the only write end of the pipe the child reads at
- * {@link Protocol#TO_CHILD_FD}: it is close-on-exec in the parent, and every spawn closes the
- * descriptors it does not pass, so no other process has a copy. When the parent process ends,
- * however it ends (a return from {@code main}, {@code System.exit}, {@code Runtime.halt}, a
- * crash, SIGKILL), the kernel closes that end and a blocked {@code read} here returns end of
- * file at once. A daemon thread sits in that read for the child's whole life.
+ * The parent passes its pid on the child's command line. A daemon thread reads the child's
+ * parent pid from {@code /proc/self/stat} every {@link #POLL_MILLIS} ms: when the parent
+ * process ends, however it ends (a return from {@code main}, {@code System.exit},
+ * {@code Runtime.halt}, a crash, SIGKILL), the kernel re-parents the child to a subreaper or
+ * to init at once, so the pid read differs from the one passed. Pid reuse cannot fool it: the
+ * child's parent pid never becomes the reused pid of a stranger. So the child halts within
+ * {@link #POLL_MILLIS} ms, well inside the one second promised.
+ *
+ * <h2>Why not end of file on the control pipe</h2>
+ * It would be instant, but a thread blocked in {@code read(2)} is "in native", and HotSpot's
+ * exit waits up to 300 ms for such threads: every child would take 300 ms to exit. Waking the
+ * reader at exit needs an interruptible {@code FileChannel}, whose first use costs a fresh JVM
+ * about 4 ms (it loads the NIO and network libraries), and still fails for a task that calls
+ * {@code Runtime.halt}. A sleeping thread costs neither. (The control pipe's end of file
+ * still stops a warm spare whose parent died before it got a task: the spare is reading it.)
  *
  * <h2>Why not PR_SET_PDEATHSIG</h2>
- * The death signal fires when the <em>thread</em> that spawned the child ends, needs native
- * code in the child to arm it after {@code exec}, and cannot be undone for
- * {@code survivesParent}. The pipe needs nothing but {@code java.io}, and also tells a warm
- * spare whose parent died before it got a task to go away.
- *
- * <h2>Leaving the read at exit</h2>
- * HotSpot's exit waits up to 300 ms for threads that are in native code, and a thread blocked
- * in {@code read(2)} is. So the thread reads through a {@link FileChannel}, and a shutdown
- * hook closes the channel, which signals the blocked thread out of its read: a child that
- * exits on its own exits at once.
+ * The death signal fires when the <em>thread</em> that spawned the child ends and needs native
+ * code in the child to arm it after {@code exec}.
  *
  * <h2>Why halt</h2>
  * {@link Runtime#halt} skips shutdown hooks: a task whose parent is gone has nobody to report
@@ -36,59 +36,57 @@ import java.nio.channels.FileChannel;
 final class Lifeline implements Runnable {
     /** The exit code of a child halted because its parent is gone. */
     static final int EXIT_CODE = 1;
+    /** How often the parent pid is read. */
+    static final long POLL_MILLIS = 100;
 
-    private final FileChannel channel;
-    private volatile boolean exiting;
+    private final long parent;
 
-    private Lifeline(FileChannel channel) {
-        this.channel = channel;
+    private Lifeline(long parent) {
+        this.parent = parent;
     }
 
-    /**
-     * A lifeline over the parent's stream, with the shutdown hook that releases it when the
-     * child exits on its own; made before the task arrives, so that a warm spare has it ready.
-     */
-    static Lifeline prepare(FileInputStream fromParent) {
-        Lifeline lifeline = new Lifeline(fromParent.getChannel());
-        Runtime.getRuntime().addShutdownHook(new Thread(lifeline.new Release(), "multiproc-lifeline-release"));
-        return lifeline;
-    }
-
-    /** Starts watching the rest of the parent's stream, once the task frame has been read. */
-    void start() {
-        Thread t = new Thread(this, "multiproc-lifeline");
+    /** Starts watching for the end of process {@code parent}, this JVM's parent. */
+    static void start(long parent) {
+        Thread t = new Thread(new Lifeline(parent), "multiproc-lifeline");
         t.setDaemon(true);
         t.start();
     }
 
     @Override
     public void run() {
-        ByteBuffer buffer = ByteBuffer.allocate(512);
-        try {
-            while (channel.read(buffer.clear()) >= 0) {
-                // No frame is defined after TASK yet; whatever comes is skipped.
+        while (true) {
+            long now = parentPid();
+            if (now != -1 && now != parent) {
+                Runtime.getRuntime().halt(EXIT_CODE);
             }
-        } catch (IOException e) {
-            // A broken or closed channel: the parent is gone, or we are exiting.
-        }
-        if (!exiting) {
-            Runtime.getRuntime().halt(EXIT_CODE);
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                // nothing stops the lifeline
+            }
         }
     }
 
-    /**
-     * Wakes the lifeline thread out of its read, so that the JVM's exit does not wait for it. A
-     * class rather than a lambda: the bootstrap spins no lambda classes of its own.
-     */
-    private final class Release implements Runnable {
-        @Override
-        public void run() {
-            exiting = true;
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // closed already
-            }
+    /** This process's parent pid, from {@code /proc/self/stat}; -1 if it cannot be read. */
+    static long parentPid() {
+        byte[] buffer = new byte[512];
+        int n;
+        try (FileInputStream in = new FileInputStream("/proc/self/stat")) {
+            n = in.read(buffer);
+        } catch (IOException e) {
+            return -1;
+        }
+        // "pid (comm) state ppid ...": comm may hold spaces and parentheses; it ends at the last ')'.
+        String stat = new String(buffer, 0, Math.max(n, 0), StandardCharsets.ISO_8859_1);
+        int close = stat.lastIndexOf(')');
+        if (close < 0) {
+            return -1;
+        }
+        String[] fields = stat.substring(close + 2).split(" ", 3);
+        try {
+            return fields.length > 1 ? Long.parseLong(fields[1]) : -1;
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 }

@@ -23,10 +23,11 @@ import java.io.IOException;
  * side's stream-size limit before it allocates anything for it.
  *
  * <h2>End of file</h2>
- * The parent keeps its end of {@link #TO_CHILD_FD} open for as long as the child lives: the
- * child reading end of file there is how it learns that its parent is gone (the lifeline, see
- * {@link Lifeline}). The child's exit closes {@link #FROM_CHILD_FD}; a child that ends
- * without a reply frame is reported with its exit status and the tail of its stderr.
+ * The parent keeps its end of {@link #TO_CHILD_FD} open for as long as the child lives; a warm
+ * spare that reads end of file there before a task came knows its parent is gone and exits
+ * (a child that runs a task watches its parent with the {@link Lifeline}). The child's exit
+ * closes {@link #FROM_CHILD_FD}; a child that ends without a reply frame is reported with its
+ * exit status and the tail of its stderr.
  */
 public final class Protocol {
     /** The child's descriptor for the pipe from its parent. */
