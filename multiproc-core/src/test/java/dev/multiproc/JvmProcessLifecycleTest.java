@@ -62,19 +62,22 @@ class JvmProcessLifecycleTest {
     }
 
     @Test
-    void name_directory_env_and_system_properties_reach_the_child(@TempDir Path dir) throws Exception {
+    void name_directory_env_options_and_system_properties_reach_the_child(@TempDir Path dir) throws Exception {
         JvmProcess<String> p = JvmProcess.builder()
+                .name("configured")
                 .directory(dir)
                 .env("MULTIPROC_TEST_VAR", "from-env")
                 .systemProperty("multiproc.test.prop", "from-prop")
                 .jvmOptions("-Xmx64m")
                 .start(() -> System.getProperty("user.dir") + "|" + System.getenv("MULTIPROC_TEST_VAR") + "|"
-                        + System.getProperty("multiproc.test.prop") + "|" + Runtime.getRuntime().maxMemory());
+                        + System.getProperty("multiproc.test.prop") + "|" + Runtime.getRuntime().maxMemory() + "|"
+                        + Thread.currentThread().getName());
         String[] parts = p.result().split("\\|");
         assertEquals(dir.toRealPath().toString(), Path.of(parts[0]).toRealPath().toString());
         assertEquals("from-env", parts[1]);
         assertEquals("from-prop", parts[2]);
         assertTrue(Long.parseLong(parts[3]) <= 64L << 20, parts[3]);
+        assertEquals("configured", parts[4], "the task runs on a thread named after the process");
     }
 
     @Test

@@ -73,6 +73,7 @@ public final class ChildMain {
         if (!task.header().survivesParent() && parent > 0) {
             Lifeline.start(parent);
         }
+        Thread.currentThread().setName(task.header().name()); // Python's current_process().name
         SerialLimits limits = task.header().filter().isEmpty()
                 ? SerialLimits.defaults() : SerialLimits.parse(task.header().filter());
         Callable<?> callable;
