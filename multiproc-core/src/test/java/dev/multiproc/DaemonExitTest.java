@@ -71,7 +71,7 @@ class DaemonExitTest {
 
     @Test
     void sigterm_terminates_daemons_at_once_and_non_daemons_after_their_grace() throws Exception {
-        Parent parent = parent("60000", "grace=1500", "daemon", "nondaemon", "wait");
+        Parent parent = parent("60000", "grace=3000", "daemon", "nondaemon", "wait");
         long daemon = parent.children.get(0);
         long nonDaemon = parent.children.get(1);
         parent.process.terminate();
