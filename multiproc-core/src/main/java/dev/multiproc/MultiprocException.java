@@ -3,20 +3,19 @@ package dev.multiproc;
 import java.io.Serial;
 
 /**
- * The root of multiproc's own failures: a timeout, a failed status, a child or worker that
- * failed or died. Misuse is reported with the JDK's {@code IllegalArgumentException} and
- * {@code IllegalStateException} instead, and failures to start with {@code IOException}.
+ * The root of multiproc's unchecked exceptions: catch it to catch every failure multiproc
+ * reports about a child, whatever its kind.
  */
 public class MultiprocException extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    /** A failure described by {@code message}. */
+    /** An exception with a message for people. */
     public MultiprocException(String message) {
         super(message);
     }
 
-    /** A failure described by {@code message}, caused by {@code cause}. */
+    /** An exception with a message for people and the failure underneath. */
     public MultiprocException(String message, Throwable cause) {
         super(message, cause);
     }

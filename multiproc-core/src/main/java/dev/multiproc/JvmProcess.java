@@ -1,0 +1,526 @@
+package dev.multiproc;
+
+import dev.multiproc.internal.engine.Child;
+import dev.multiproc.internal.jvm.JvmConfig;
+import dev.multiproc.internal.jvm.SerialLimits;
+import dev.multiproc.internal.jvm.TaskRun;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A {@link Task} running in a child JVM: Python's {@code multiprocessing.Process} for Java.
+ *
+ * <pre>{@code
+ * JvmProcess<Long> p = JvmProcess.start(() -> LongStream.range(0, 1_000_000).sum());
+ * long sum = p.result();          // waits, then returns the task's value
+ * }</pre>
+ *
+ * <p>The child runs the same {@code java} as this JVM with this JVM's class path, module path
+ * and module-access options, plus what the {@linkplain #builder() builder} adds. The task is
+ * serialized here and deserialized there; its result (or its exception) comes back over a
+ * private pipe, never through stdout or stderr, which the child inherits by default.
+ *
+ * <p><b>Exit status</b>, as Python reports it: 0 after the task returned, 1 after it threw, N
+ * after {@code System.exit(N)} in the task, and {@code -N} from
+ * {@link ExitStatus#returncode()} when signal N killed it. A JVM handles SIGTERM itself: it
+ * runs its shutdown hooks and exits with 143, so {@link #terminate()} yields exit 143 and
+ * {@link #kill()} yields {@code -9}.
+ *
+ * <p><b>Lifetime</b>, as in Python: a child that is not a {@linkplain Builder#daemon daemon}
+ * keeps this JVM alive after {@code main} returns and is awaited by {@code System.exit}; a
+ * daemon child is terminated when this JVM exits. Whatever the flag, a child halts when this
+ * JVM dies (even by SIGKILL) unless it was started with {@link Builder#survivesParent}.
+ *
+ * <p>A {@code JvmProcess} can exist before it runs: {@link #of} and {@link Builder#build}
+ * create one, {@link #start()} starts it; {@link #start(Task)} and {@link Builder#start} do
+ * both. It is started at most once.
+ *
+ * @param <T> the type of the task's result
+ */
+public final class JvmProcess<T> {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final Executor ASYNC = task -> Thread.ofVirtual().name("multiproc-on-exit").start(task);
+
+    private enum State { NEW, STARTING, RUNNING, FAILED }
+
+    private final Task<T> task;
+    private final JvmConfig config;
+    private final Object lock = new Object();
+    private State state = State.NEW;
+    private TaskRun run;
+    private RuntimeException startFailure;
+
+    private JvmProcess(Task<T> task, JvmConfig config) {
+        this.task = task;
+        this.config = config;
+    }
+
+    /** A process for {@code task} with the default settings, not started yet. */
+    public static <T> JvmProcess<T> of(Task<T> task) {
+        return builder().build(task);
+    }
+
+    /**
+     * Starts {@code task} in a new child JVM with the default settings.
+     *
+     * @throws IllegalArgumentException if the task cannot be serialized; the message names the
+     *     class that is not serializable and the way to it (such as {@code task → captured arg 0
+     *     (com.x.Holder) → field conn: java.net.Socket is not Serializable}); no child is started
+     * @throws MultiprocException if the child cannot be started (its cause says why)
+     */
+    public static <T> JvmProcess<T> start(Task<T> task) {
+        return builder().start(task);
+    }
+
+    /** A builder for a process with settings other than the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts this process.
+     *
+     * @return this process
+     * @throws IllegalStateException if it was started before
+     * @throws IllegalArgumentException if the task cannot be serialized (see {@link #start(Task)})
+     * @throws MultiprocException if the child cannot be started (its cause says why)
+     */
+    public JvmProcess<T> start() {
+        synchronized (lock) {
+            if (state != State.NEW) {
+                throw new IllegalStateException(this + " was already started: a process starts at most once",
+                        startFailure);
+            }
+            state = State.STARTING;
+        }
+        try {
+            TaskRun started = TaskRun.start(task, config);
+            synchronized (lock) {
+                run = started;
+                state = State.RUNNING;
+            }
+            return this;
+        } catch (IOException e) {
+            throw failed(new MultiprocException("cannot start " + config.name() + ": " + e.getMessage(), e));
+        } catch (RuntimeException e) {
+            throw failed(e);
+        }
+    }
+
+    private RuntimeException failed(RuntimeException e) {
+        synchronized (lock) {
+            startFailure = e;
+            state = State.FAILED;
+        }
+        return e;
+    }
+
+    private TaskRun run() {
+        synchronized (lock) {
+            return switch (state) {
+                case RUNNING -> run;
+                case FAILED -> throw new IllegalStateException(config.name() + " failed to start: "
+                        + startFailure.getMessage(), startFailure);
+                case NEW, STARTING -> throw new IllegalStateException(config.name()
+                        + " has not been started: call start() first");
+            };
+        }
+    }
+
+    private Child child() {
+        return run().child();
+    }
+
+    /**
+     * The child's process id.
+     *
+     * @throws IllegalStateException if the process was not started, or failed to start
+     */
+    public long pid() {
+        return child().pid();
+    }
+
+    /** The name given to the builder, or {@code JvmProcess-N}. */
+    public String name() {
+        return config.name();
+    }
+
+    /** True if this is a daemon child: terminated, not awaited, when this JVM exits. */
+    public boolean isDaemon() {
+        return config.daemon();
+    }
+
+    /** True from a successful {@link #start()} until the child ends. */
+    public boolean isAlive() {
+        synchronized (lock) {
+            if (state != State.RUNNING) {
+                return false;
+            }
+        }
+        return child().isAlive();
+    }
+
+    /**
+     * Waits for the child to end.
+     *
+     * @return how it ended
+     * @throws IllegalStateException if the process was not started, or failed to start
+     */
+    public ExitStatus join() throws InterruptedException {
+        try {
+            return child().exit().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("exit future failed", e);
+        }
+    }
+
+    /**
+     * Waits up to {@code timeout} for the child to end.
+     *
+     * @return true if it has ended
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws IllegalStateException if the process was not started, or failed to start
+     */
+    public boolean join(Duration timeout) throws InterruptedException {
+        nonNegative(timeout, "timeout");
+        try {
+            child().exit().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("exit future failed", e);
+        }
+    }
+
+    /** How the child ended; empty while it runs or if it was never started. Never waits. */
+    public Optional<ExitStatus> exitStatus() {
+        synchronized (lock) {
+            if (state != State.RUNNING) {
+                return Optional.empty();
+            }
+        }
+        return Optional.ofNullable(child().exit().getNow(null));
+    }
+
+    /**
+     * Sends {@code signal} to the child: true if sent, false if it had already ended.
+     *
+     * @throws IllegalStateException if the process was not started, or failed to start
+     */
+    public boolean signal(Signal signal) {
+        return child().signal(Objects.requireNonNull(signal, "signal"));
+    }
+
+    /** Sends SIGTERM: the child runs its shutdown hooks and exits with 143. See {@link #signal}. */
+    public boolean terminate() {
+        return signal(Signal.SIGTERM);
+    }
+
+    /** Sends SIGKILL: the child ends at once, its status is {@code -9}. See {@link #signal}. */
+    public boolean kill() {
+        return signal(Signal.SIGKILL);
+    }
+
+    /**
+     * A future completed with the exit status when the child ends. Actions chained on it run
+     * on a virtual thread.
+     *
+     * @throws IllegalStateException if the process was not started, or failed to start
+     */
+    public CompletableFuture<ExitStatus> onExit() {
+        return child().exit().thenApplyAsync(status -> status, ASYNC);
+    }
+
+    /**
+     * Waits for the child to end and returns the task's value; every call returns the same.
+     *
+     * @throws ChildFailedException if the task threw (the cause is the child's exception,
+     *     with the child's stack trace), its result could not be serialized, or the child ended
+     *     without a result (killed, {@code System.exit}, a JVM that could not start: see
+     *     {@link ChildFailedException#exitStatus()} and {@link ChildFailedException#stderrTail()})
+     * @throws MultiprocException if the result cannot be deserialized in this JVM
+     * @throws IllegalStateException if the process was not started, or failed to start (the
+     *     cause is the start's failure)
+     */
+    @SuppressWarnings("unchecked")
+    public T result() throws InterruptedException {
+        return (T) run().result();
+    }
+
+    /**
+     * The read end of the child's stdout.
+     *
+     * @throws IllegalStateException if stdout is not {@link Redirect#PIPE}, or the process was
+     *     not started
+     */
+    public InputStream stdout() {
+        return pipe(run().stdout(), "stdout", config.stdout());
+    }
+
+    /**
+     * The read end of the child's stderr.
+     *
+     * @throws IllegalStateException if stderr is not {@link Redirect#PIPE}, or the process was
+     *     not started
+     */
+    public InputStream stderr() {
+        return pipe(run().stderr(), "stderr", config.stderr());
+    }
+
+    private InputStream pipe(InputStream in, String name, Redirect redirect) {
+        if (in == null) {
+            throw new IllegalStateException(name + " of " + config.name() + " is not a pipe (it is " + redirect
+                    + "); build it with " + name + "(Redirect.PIPE) to read it");
+        }
+        return in;
+    }
+
+    private static void noNul(String value, String what) {
+        if (value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(what + " contains a NUL byte: \"" + value.replace("\0", "\\0") + "\"");
+        }
+    }
+
+    private static Duration nonNegative(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative: " + d);
+        }
+        return d;
+    }
+
+    @Override
+    public String toString() {
+        State s;
+        synchronized (lock) {
+            s = state;
+        }
+        String what = switch (s) {
+            case NEW, STARTING -> "not started";
+            case FAILED -> "failed to start";
+            case RUNNING -> "pid=" + pid() + ", " + exitStatus().map(ExitStatus::toString).orElse("running");
+        };
+        return "JvmProcess[" + config.name() + ", " + what + (config.daemon() ? ", daemon" : "") + "]";
+    }
+
+    /**
+     * Settings for a child JVM. Every setting has a default; a builder can make any number of
+     * processes, each with the settings of the moment it was built.
+     */
+    public static final class Builder {
+        private String name;
+        private boolean daemon;
+        private final List<String> jvmOptions = new ArrayList<>();
+        private final Map<String, String> systemProperties = new LinkedHashMap<>();
+        private final Map<String, String> environmentChanges = new LinkedHashMap<>();
+        private Path directory;
+        private Redirect stdout = Redirect.INHERIT;
+        private Redirect stderr = Redirect.INHERIT;
+        private boolean survivesParent;
+        private SerialLimits limits = SerialLimits.defaults();
+        private boolean warmSpare;
+        private Duration signalGrace = Duration.ofSeconds(Long.getLong("dev.multiproc.signalGraceSeconds", 10));
+
+        private Builder() {}
+
+        /** A name for people (Python's {@code name}); default {@code JvmProcess-N}. */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            noNul(name, "name");
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Python's {@code daemon} flag (default false). A daemon child is terminated (SIGTERM to
+         * its tree, a short grace, SIGKILL) when this JVM exits; a non-daemon child keeps this
+         * JVM alive after {@code main} returns, and {@code System.exit} waits for it.
+         */
+        public Builder daemon(boolean daemon) {
+            this.daemon = daemon;
+            return this;
+        }
+
+        /**
+         * Adds options to the child's {@code java} command, such as {@code -Xmx2g}; they come
+         * after multiproc's own, so they win.
+         *
+         * @throws IllegalArgumentException for an option that does not start with {@code -},
+         *     holds a NUL, or would replace the child's main class ({@code -jar}, {@code -m},
+         *     {@code --module})
+         */
+        public Builder jvmOptions(String... options) {
+            Objects.requireNonNull(options, "options");
+            for (String option : options) {
+                Objects.requireNonNull(option, "option");
+                noNul(option, "JVM option");
+                if (!option.startsWith("-")) {
+                    throw new IllegalArgumentException("JVM option \"" + option + "\" does not start with '-'"
+                            + " (an option's value goes in the same string, as in \"-Xss2m\" or \"--add-opens=m/p=ALL-UNNAMED\")");
+                }
+                if (option.equals("-jar") || option.equals("-m") || option.equals("--module")
+                        || option.startsWith("--module=")) {
+                    throw new IllegalArgumentException("JVM option \"" + option
+                            + "\" would replace the child's main class, which runs the task");
+                }
+            }
+            jvmOptions.addAll(List.of(options));
+            return this;
+        }
+
+        /**
+         * Sets a system property in the child ({@code -Dkey=value}).
+         *
+         * @throws IllegalArgumentException if the key is empty or holds {@code =}, or either holds NUL
+         */
+        public Builder systemProperty(String key, String value) {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, "value");
+            if (key.isEmpty() || key.indexOf('=') >= 0) {
+                throw new IllegalArgumentException("system property key must be non-empty and hold no '=': \"" + key + "\"");
+            }
+            noNul(key, "system property key");
+            noNul(value, "the value of system property " + key);
+            systemProperties.put(key, value);
+            return this;
+        }
+
+        /**
+         * Sets an environment variable for the child, on top of this JVM's environment.
+         *
+         * @throws IllegalArgumentException if the name is empty or holds {@code =} or NUL, or
+         *     the value holds NUL
+         */
+        public Builder env(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            if (name.isEmpty() || name.indexOf('=') >= 0) {
+                throw new IllegalArgumentException("environment variable name must be non-empty and hold no '=': \""
+                        + name + "\"");
+            }
+            noNul(name, "environment variable name");
+            noNul(value, "the value of " + name);
+            environmentChanges.put(name, value);
+            return this;
+        }
+
+        /** Runs the child in {@code directory} instead of this JVM's working directory. */
+        public Builder directory(Path directory) {
+            this.directory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /**
+         * Where the child's stdout goes: {@link Redirect#INHERIT} (the default, as in Python),
+         * {@link Redirect#DISCARD}, a file, or {@link Redirect#PIPE} (read it from
+         * {@link JvmProcess#stdout()}).
+         */
+        public Builder stdout(Redirect redirect) {
+            Objects.requireNonNull(redirect, "redirect");
+            if (redirect == Redirect.TO_STDOUT || redirect instanceof Redirect.ReadFile) {
+                throw new IllegalArgumentException("stdout cannot be " + redirect);
+            }
+            this.stdout = redirect;
+            return this;
+        }
+
+        /**
+         * Where the child's stderr goes: as {@link #stdout}, or {@link Redirect#TO_STDOUT}.
+         * With {@link Redirect#INHERIT} (the default) it passes through this JVM, which writes
+         * it to its own stderr and keeps its last 8 KiB for {@link ChildFailedException}.
+         */
+        public Builder stderr(Redirect redirect) {
+            Objects.requireNonNull(redirect, "redirect");
+            if (redirect instanceof Redirect.ReadFile) {
+                throw new IllegalArgumentException("stderr cannot be " + redirect);
+            }
+            this.stderr = redirect;
+            return this;
+        }
+
+        /**
+         * Whether the child keeps running when this JVM dies without a chance to stop it
+         * (SIGKILL, {@code Runtime.halt}, a crash). Default false: the child halts within a
+         * second (multiproc's lifeline). True gives Python's behaviour; the child's stderr is
+         * then not passed through this JVM.
+         */
+        public Builder survivesParent(boolean survivesParent) {
+            this.survivesParent = survivesParent;
+            return this;
+        }
+
+        /**
+         * Adds to the deserialization filter used for the task (in the child) and for its
+         * result and exception (here), in {@link java.io.ObjectInputFilter.Config#createFilter}
+         * syntax. The defaults are {@code maxbytes=1073741824;maxdepth=5000;maxrefs=50000000;
+         * maxarray=268435456}; a limit named here replaces its default, class patterns such as
+         * {@code com.example.*;java.base/*;!*} are checked after the limits.
+         *
+         * @throws IllegalArgumentException if the pattern is malformed
+         */
+        public Builder deserializationFilter(String pattern) {
+            Objects.requireNonNull(pattern, "pattern");
+            this.limits = SerialLimits.parse(pattern);
+            return this;
+        }
+
+        /**
+         * Keeps a warm spare: after each start with these settings, an idle child JVM is
+         * started in the background, so that the next start with equal settings (options,
+         * properties, environment, directory and redirects) skips the JVM's start-up. Default
+         * false. At most one spare exists at a time in this JVM.
+         */
+        public Builder warmSpare(boolean warmSpare) {
+            this.warmSpare = warmSpare;
+            return this;
+        }
+
+        /**
+         * How long this non-daemon child is awaited when this JVM is stopped by SIGTERM,
+         * SIGINT or SIGHUP before it is terminated too. Default 10 seconds.
+         *
+         * @throws IllegalArgumentException if {@code grace} is negative
+         */
+        public Builder signalGrace(Duration grace) {
+            this.signalGrace = nonNegative(grace, "grace");
+            return this;
+        }
+
+        /** A process for {@code task} with these settings, not started yet. */
+        public <T> JvmProcess<T> build(Task<T> task) {
+            Objects.requireNonNull(task, "task");
+            String n = name != null ? name : "JvmProcess-" + COUNTER.incrementAndGet();
+            JvmConfig config = new JvmConfig(n, daemon, List.copyOf(jvmOptions),
+                    Collections.unmodifiableMap(new LinkedHashMap<>(systemProperties)),
+                    Collections.unmodifiableMap(new LinkedHashMap<>(environmentChanges)), directory, stdout, stderr,
+                    survivesParent, limits, warmSpare, signalGrace);
+            return new JvmProcess<>(task, config);
+        }
+
+        /**
+         * Builds a process for {@code task} and starts it.
+         *
+         * @throws IllegalArgumentException if the task cannot be serialized (see {@link JvmProcess#start(Task)})
+         * @throws MultiprocException if the child cannot be started
+         */
+        public <T> JvmProcess<T> start(Task<T> task) {
+            return build(task).start();
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package dev.multiproc.internal.jvm;
+
+import dev.multiproc.Command;
+import dev.multiproc.ExitStatus;
+import dev.multiproc.Redirect;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A JDK AOT cache (JEP 483/514/515) for the child bootstrap: the classes a child loads to
+ * read a task, deserialize it, run it and send back the result, already loaded, linked and
+ * profiled, so that a cold child starts sooner.
+ *
+ * <h2>When it applies</h2>
+ * Only when this library was loaded from a jar on the class path: an AOT cache cannot be
+ * recorded with a directory on the class path, and it is valid for any class path that
+ * starts with the one it was recorded with. So the cache is recorded with the library's jar
+ * alone, and children get that jar first on their class path (see {@link LaunchSpec}). It is
+ * skipped when the user's JVM options choose a cache or CDS archive of their own.
+ *
+ * <h2>Where and when</h2>
+ * One file per JDK, library jar (path, size, modification time) and JVM options, in
+ * {@code $XDG_CACHE_HOME/multiproc} or {@code ~/.cache/multiproc} (or the directory named by
+ * the system property {@code dev.multiproc.cacheDir}). The first child that finds none
+ * starts cold, and a training run ({@link Warmup} in a JVM started with
+ * {@code -XX:AOTCacheOutput}) records it in the background; it is written under a temporary
+ * name, checked by a second run with {@code -XX:AOTMode=on} (which fails if the JVM would
+ * refuse the cache), and only then renamed into place, so concurrent JVMs never see half a
+ * file and never one that would slow them down. Set
+ * {@code dev.multiproc.aot=false} to turn all of this off.
+ *
+ * <h2>Silence</h2>
+ * A cache the JVM rejects (another JDK build, a changed jar) must not print into the child's
+ * stderr: children run with {@code -Xlog:aot*=off -Xlog:cds*=off}, and a user's own
+ * {@code -Xlog} options, which come later, still win.
+ */
+final class AotCache {
+    private static final Set<Path> TRAINED = ConcurrentHashMap.newKeySet();
+    /** The cache file for each set of flags; the key hashes the jar, which does not change while we run. */
+    private static final Map<List<String>, Path> FILES = new ConcurrentHashMap<>();
+    private static final List<String> QUIET = List.of("-Xlog:aot*=off", "-Xlog:cds*=off");
+
+    private AotCache() {}
+
+    /**
+     * The options that make a child use the cache, or none; may start recording it.
+     *
+     * @param userOptions the user's JVM options: the cache is recorded with them, since a
+     *     cache recorded with other module options, another collector or another heap mode
+     *     (compressed or not) is refused, and a refused cache also costs the JDK's default
+     *     CDS archive, which makes the child slower than with no cache at all
+     * @param environmentChanges the user's changes to the child's environment
+     */
+    static List<String> options(JavaRuntime runtime, List<String> userOptions, Map<String, String> environmentChanges) {
+        if (!Boolean.parseBoolean(System.getProperty("dev.multiproc.aot", "true"))
+                || runtime.libraryJar().isEmpty() || runtime.libraryInNamedModule()
+                || (runtime.modulePath() != null && !runtime.modulePath().isEmpty())
+                || userOptions.stream().anyMatch(AotCache::choosesArchive)
+                || environmentChanges.containsKey("JAVA_TOOL_OPTIONS")
+                || environmentChanges.containsKey("JDK_JAVA_OPTIONS")) {
+            return List.of();
+        }
+        List<String> flags = trainingFlags(runtime, userOptions);
+        Path known = FILES.get(flags);
+        if (known == null) {
+            try {
+                known = file(runtime, flags);
+            } catch (IOException | RuntimeException e) {
+                return List.of();
+            }
+            FILES.put(flags, known);
+        }
+        Path cache = known;
+        if (Files.isRegularFile(cache)) {
+            List<String> options = new ArrayList<>();
+            options.add("-XX:AOTCache=" + cache);
+            options.addAll(QUIET);
+            return options;
+        }
+        if (TRAINED.add(cache)) {
+            Thread.ofVirtual().name("multiproc-aot-training").start(() -> train(runtime, flags, cache));
+        }
+        return List.of();
+    }
+
+    private static boolean choosesArchive(String option) {
+        return option.startsWith("-XX:AOTCache") || option.startsWith("-XX:AOTMode")
+                || option.startsWith("-XX:SharedArchiveFile") || option.startsWith("-Xshare");
+    }
+
+    /** Where the cache for this JDK, jar and flags lives. */
+    static Path file(JavaRuntime runtime, List<String> flags) throws IOException {
+        Path jar = runtime.libraryJar().orElseThrow();
+        StringBuilder key = new StringBuilder();
+        key.append(System.getProperty("java.home")).append('\n')
+                .append(System.getProperty("java.vm.version")).append('\n')
+                .append(jar).append('\n')
+                .append(Files.size(jar)).append('\n')
+                .append(Files.getLastModifiedTime(jar).toMillis()).append('\n')
+                .append(String.join("\n", flags));
+        String hash;
+        try {
+            hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(key.toString().getBytes(StandardCharsets.UTF_8)), 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return directory().resolve("bootstrap-" + Runtime.version().feature() + "-" + hash + ".aot");
+    }
+
+    private static Path directory() {
+        String configured = System.getProperty("dev.multiproc.cacheDir");
+        if (configured != null) {
+            return Path.of(configured);
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("multiproc");
+    }
+
+    /** The flags a child gets besides the class path, which the cache must be recorded with. */
+    private static List<String> trainingFlags(JavaRuntime runtime, List<String> userOptions) {
+        List<String> flags = new ArrayList<>(StartFlags.defaults(userOptions));
+        flags.addAll(runtime.accessOptions());
+        flags.addAll(userOptions);
+        return flags;
+    }
+
+    /** Runs the bootstrap's training round trip with {@code flags} and {@code aotOptions}; true if it exited 0. */
+    private static boolean run(JavaRuntime runtime, List<String> flags, String... aotOptions)
+            throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>();
+        argv.add(runtime.java());
+        argv.addAll(List.of(aotOptions));
+        argv.addAll(QUIET);
+        argv.addAll(flags);
+        argv.add("-cp");
+        argv.add(runtime.libraryJar().orElseThrow().toString());
+        argv.add(LaunchSpec.MAIN_CLASS);
+        argv.add("--train");
+        ExitStatus status = Command.of(argv).stdin(Redirect.DISCARD).stdout(Redirect.DISCARD)
+                .stderr(Redirect.DISCARD).start().waitFor();
+        return status.success();
+    }
+
+    private static void train(JavaRuntime runtime, List<String> flags, Path cache) {
+        Path temporary = null;
+        try {
+            Files.createDirectories(cache.getParent());
+            temporary = cache.resolveSibling(cache.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+            boolean recorded = run(runtime, flags, "-XX:AOTCacheOutput=" + temporary) && Files.isRegularFile(temporary);
+            // A cache the JVM would refuse is worse than none: check that it is taken, then publish it.
+            if (recorded && run(runtime, flags, "-XX:AOTMode=on", "-XX:AOTCache=" + temporary)) {
+                Files.move(temporary, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | RuntimeException e) {
+            // No cache: children start without one, as they did.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (temporary != null) {
+                try {
+                    Files.deleteIfExists(temporary);
+                    Files.deleteIfExists(temporary.resolveSibling(temporary.getFileName() + ".config"));
+                } catch (IOException e) {
+                    // a stale temporary file, harmless
+                }
+            }
+        }
+    }
+}

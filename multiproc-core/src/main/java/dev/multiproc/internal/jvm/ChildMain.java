@@ -1,0 +1,118 @@
+package dev.multiproc.internal.jvm;
+
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.util.concurrent.Callable;
+
+/**
+ * The main class of a child JVM: reads one task from the control channel, runs it, sends back
+ * its result or its failure, and exits with Python's codes (0 after a return, 1 after an
+ * exception; a {@code System.exit(n)} in the task exits with n on its own).
+ *
+ * <p>It must start fast, so it loads little: {@code java.io}, serialization and nothing of the
+ * library's engine or native layer, and no lambda of its own. Arguments: {@code --parent=PID}
+ * (for the {@link Lifeline}), then optionally {@code --spare}: warm the serialization
+ * machinery, then wait for a task. Alone, {@code --train} runs one round trip in memory, to
+ * record an AOT cache, and exits.
+ */
+public final class ChildMain {
+    private ChildMain() {}
+
+    /** Entry point; see the class comment for the arguments. */
+    public static void main(String[] args) {
+        String mode = args.length > 0 ? args[args.length - 1] : "";
+        if (mode.equals("--train")) {
+            Warmup.run();
+            return;
+        }
+        FileInputStream fromParent;
+        DataOutputStream out;
+        try {
+            fromParent = new FileInputStream("/proc/self/fd/" + Protocol.TO_CHILD_FD);
+            out = new DataOutputStream(new BufferedOutputStream(
+                    new FileOutputStream("/proc/self/fd/" + Protocol.FROM_CHILD_FD), 1 << 16));
+        } catch (IOException e) {
+            System.err.println("multiproc: " + ChildMain.class.getName()
+                    + " runs tasks for a parent JVM and cannot be started by hand (" + e.getMessage() + ")");
+            System.exit(2);
+            return;
+        }
+        if (mode.equals("--spare")) {
+            Warmup.run();
+        }
+        System.exit(run(fromParent, parent(args), out));
+    }
+
+    /** The parent's pid, from the {@code --parent=PID} argument, or -1. */
+    private static long parent(String[] args) {
+        for (String arg : args) {
+            if (arg.startsWith("--parent=")) {
+                return Long.parseLong(arg.substring(9));
+            }
+        }
+        return -1;
+    }
+
+    private static int run(FileInputStream fromParent, long parent, DataOutputStream out) {
+        TaskHeader.Parsed task;
+        try {
+            DataInputStream in = new DataInputStream(fromParent);
+            Protocol.Frame frame = Protocol.read(in, Integer.MAX_VALUE);
+            if (frame == null || frame.type() != Protocol.TASK) {
+                return Lifeline.EXIT_CODE; // the parent went away before sending a task
+            }
+            task = TaskHeader.parse(frame.payload());
+        } catch (IOException e) {
+            return Lifeline.EXIT_CODE;
+        }
+        if (!task.header().survivesParent() && parent > 0) {
+            Lifeline.start(parent);
+        }
+        Thread.currentThread().setName(task.header().name()); // Python's current_process().name
+        SerialLimits limits = task.header().filter().isEmpty()
+                ? SerialLimits.defaults() : SerialLimits.parse(task.header().filter());
+        Callable<?> callable;
+        try {
+            callable = (Callable<?>) Serial.deserialize(task.task(), 0, task.task().length, limits, null);
+        } catch (Exception | LinkageError e) {
+            return fail(out, RemoteFailure.Kind.TASK_NOT_LOADED, e);
+        }
+        Object value;
+        try {
+            value = callable.call();
+        } catch (Throwable t) {
+            return fail(out, RemoteFailure.Kind.TASK_THREW, t);
+        }
+        Serial.Bytes bytes;
+        try {
+            bytes = Serial.serialize(value, "result");
+        } catch (Serial.NotSerializable e) {
+            NotSerializableException why = new NotSerializableException(e.getMessage());
+            why.initCause(e.getCause());
+            return fail(out, RemoteFailure.Kind.RESULT_NOT_SERIALIZABLE, why);
+        }
+        send(out, Protocol.RESULT, bytes.bytes(), bytes.length());
+        return 0;
+    }
+
+    private static int fail(DataOutputStream out, RemoteFailure.Kind kind, Throwable t) {
+        byte[] payload = RemoteFailure.encode(kind, t);
+        send(out, Protocol.FAILURE, payload, payload.length);
+        return 1;
+    }
+
+    private static void send(DataOutputStream out, byte type, byte[] payload, int length) {
+        System.out.flush();
+        System.err.flush();
+        try {
+            Protocol.write(out, type, payload, length);
+        } catch (IOException e) {
+            // The parent is gone (a child that survives its parent): nobody to tell.
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.multiproc.internal.jvm;
+
+import dev.multiproc.Redirect;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command line, environment, directory and redirects of a child JVM: everything fixed at
+ * its spawn. Two equal specs make interchangeable children, which is what lets a warm spare
+ * take a task.
+ *
+ * @param argv the {@code java} command, up to and including the main class
+ * @param environment {@code NAME=value} entries, or null for this JVM's environment
+ * @param directory the working directory, or null for this JVM's
+ * @param stdout where stdout goes
+ * @param stderr where stderr goes
+ * @param tailStderr true if stderr is piped through this JVM to keep its tail
+ */
+record LaunchSpec(List<String> argv, List<String> environment, String directory, Redirect stdout, Redirect stderr,
+                  boolean tailStderr) {
+
+    static final String MAIN_CLASS = "dev.multiproc.internal.jvm.ChildMain";
+
+    static LaunchSpec of(JvmConfig config) {
+        JavaRuntime runtime = JavaRuntime.current();
+        List<String> argv = new ArrayList<>();
+        argv.add(runtime.java());
+        argv.addAll(AotCache.options(runtime, config.jvmOptions(), config.environmentChanges()));
+        argv.addAll(StartFlags.defaults(config.jvmOptions()));
+        argv.addAll(runtime.accessOptions());
+        List<String> classPath = classPath(runtime);
+        if (!classPath.isEmpty()) {
+            argv.add("-cp");
+            argv.add(String.join(File.pathSeparator, classPath));
+        }
+        if (runtime.modulePath() != null && !runtime.modulePath().isEmpty()) {
+            argv.add("--module-path");
+            argv.add(runtime.modulePath());
+            argv.add("--add-modules=ALL-MODULE-PATH");
+        }
+        argv.addAll(config.jvmOptions());
+        config.systemProperties().forEach((k, v) -> argv.add("-D" + k + "=" + v));
+        if (runtime.libraryInNamedModule()) {
+            argv.add("-m");
+            argv.add(ChildMain.class.getModule().getName() + "/" + MAIN_CLASS);
+        } else {
+            argv.add(MAIN_CLASS);
+        }
+        argv.add("--parent=" + ProcessHandle.current().pid());
+        return new LaunchSpec(List.copyOf(argv), environment(config.environmentChanges()),
+                config.directory() == null ? null : config.directory().toString(),
+                config.stdout(), config.stderr(), config.tailsStderr());
+    }
+
+    /**
+     * This JVM's class path with the library's jar first, so that an AOT cache recorded with
+     * that jar alone matches it as a prefix.
+     */
+    static List<String> classPath(JavaRuntime runtime) {
+        if (runtime.libraryInNamedModule() || runtime.libraryJar().isEmpty()) {
+            return runtime.classPath();
+        }
+        java.nio.file.Path jar = runtime.libraryJar().get();
+        List<String> cp = new ArrayList<>();
+        cp.add(jar.toString());
+        for (String entry : runtime.classPath()) {
+            if (!java.nio.file.Path.of(entry).toAbsolutePath().normalize().equals(jar)) {
+                cp.add(entry);
+            }
+        }
+        return cp;
+    }
+
+    private static List<String> environment(Map<String, String> changes) {
+        if (changes.isEmpty()) {
+            return null;
+        }
+        Map<String, String> merged = new LinkedHashMap<>(System.getenv());
+        changes.forEach((name, value) -> {
+            if (value == null) {
+                merged.remove(name);
+            } else {
+                merged.put(name, value);
+            }
+        });
+        List<String> entries = new ArrayList<>(merged.size());
+        merged.forEach((name, value) -> entries.add(name + "=" + value));
+        return entries;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.multiproc.internal.jvm;
+
+import dev.multiproc.ChildFailedException;
+import dev.multiproc.ExitStatus;
+import dev.multiproc.MultiprocException;
+import dev.multiproc.internal.engine.Child;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One task running in one child JVM, from this JVM's side: starts it (on a warm spare when
+ * one matches) and turns the child's reply and exit status into a value or an exception.
+ */
+public final class TaskRun {
+    /** How long to wait for the reply after the child ended: its last bytes may still be in the pipe. */
+    private static final long REPLY_AFTER_EXIT_MILLIS = 2000;
+    /** How long to wait for the end of stderr after the child ended (a grandchild may hold it). */
+    private static final long STDERR_AFTER_EXIT_MILLIS = 300;
+
+    private final ChildJvm jvm;
+    private final JvmConfig config;
+    private final ClassLoader loader;
+    private boolean decided;
+    private Object value;
+    private RuntimeException failure;
+
+    private TaskRun(ChildJvm jvm, JvmConfig config, ClassLoader loader) {
+        this.jvm = jvm;
+        this.config = config;
+        this.loader = loader;
+    }
+
+    /**
+     * Serializes {@code task} and starts it in a child JVM.
+     *
+     * @throws IllegalArgumentException if the task cannot be serialized (the message names the
+     *     class and the way to it); no child is started then
+     * @throws IOException if the child cannot be started
+     */
+    public static TaskRun start(Object task, JvmConfig config) throws IOException {
+        byte[] payload;
+        try {
+            Serial.Bytes bytes = Serial.serialize(task, "task");
+            payload = new TaskHeader(config.name(), config.survivesParent(), config.limits().pattern())
+                    .frame(Arrays.copyOf(bytes.bytes(), bytes.length()));
+        } catch (Serial.NotSerializable e) {
+            throw new IllegalArgumentException("the task cannot be sent to a child JVM: " + e.getMessage(), e);
+        }
+        LaunchSpec spec = LaunchSpec.of(config);
+        ChildJvm jvm = config.warmSpare() ? WarmSpare.take(spec) : null;
+        if (jvm == null) {
+            jvm = ChildJvm.spawn(spec, null, config.name(), config.daemon());
+        }
+        JvmChildren.register(jvm, config.daemon(), config.signalGrace());
+        jvm.submit(payload, config.limits().maxBytes());
+        if (config.warmSpare()) {
+            WarmSpare.replenishAfter(jvm, spec);
+        }
+        return new TaskRun(jvm, config, task.getClass().getClassLoader());
+    }
+
+    /** The process. */
+    public Child child() {
+        return jvm.child();
+    }
+
+    /** The read end of the child's stdout pipe, or null if stdout is not a pipe. */
+    public InputStream stdout() {
+        return jvm.stdout();
+    }
+
+    /** The read end of the child's stderr pipe, or null if stderr is not a pipe. */
+    public InputStream stderr() {
+        return jvm.stderr();
+    }
+
+    /**
+     * Waits for the child to end and returns the task's value.
+     *
+     * @throws ChildFailedException if the task threw or the child ended without a result
+     * @throws MultiprocException if the result cannot be deserialized in this JVM
+     */
+    public synchronized Object result() throws InterruptedException {
+        if (!decided) {
+            ExitStatus status = exitStatus();
+            decide(status, reply());
+            decided = true;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return value;
+    }
+
+    private ExitStatus exitStatus() throws InterruptedException {
+        try {
+            return jvm.child().exit().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("exit future failed", e);
+        }
+    }
+
+    private Reply reply() throws InterruptedException {
+        try {
+            return jvm.reply().get(REPLY_AFTER_EXIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return new Reply.None("no answer on the control channel");
+        } catch (ExecutionException e) {
+            return new Reply.None(String.valueOf(e.getCause()));
+        }
+    }
+
+    private void decide(ExitStatus status, Reply reply) {
+        String who = "child JVM " + jvm.child().pid() + " (" + config.name() + ")";
+        switch (reply) {
+            case Reply.Result(byte[] bytes) -> {
+                try {
+                    value = Serial.deserialize(bytes, 0, bytes.length, config.limits(), loader);
+                } catch (IOException | ClassNotFoundException | RuntimeException e) {
+                    failure = new MultiprocException("the result of " + who
+                            + " cannot be deserialized in this JVM: " + e, e);
+                }
+            }
+            case Reply.Failure(RemoteFailure f) -> {
+                String what = switch (f.kind()) {
+                    case TASK_THREW -> "the task failed in " + who + ": ";
+                    case TASK_NOT_LOADED -> who + " cannot load the task (is its class on the child's class path?): ";
+                    case RESULT_NOT_SERIALIZABLE -> "the result of the task in " + who + " cannot be sent back: ";
+                };
+                String remote = f.message() == null ? f.className() : f.className() + ": " + f.message();
+                String tail = jvm.stderrTail(STDERR_AFTER_EXIT_MILLIS);
+                failure = new ChildFailedException(what + remote, f.className(), status, tail,
+                        f.toThrowable(config.limits(), loader));
+            }
+            case Reply.None(String problem) -> {
+                String tail = jvm.stderrTail(STDERR_AFTER_EXIT_MILLIS);
+                failure = new ChildFailedException(who + " ended without a result (" + status + ")"
+                        + (problem == null ? "" : ": " + problem)
+                        + (tail.isBlank() ? "" : "; the end of its stderr:\n" + tail.stripTrailing()),
+                        null, status, tail, null);
+            }
+        }
+    }
+}

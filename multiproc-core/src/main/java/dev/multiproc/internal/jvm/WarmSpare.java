@@ -1,0 +1,94 @@
+package dev.multiproc.internal.jvm;
+
+import dev.multiproc.Signal;
+import java.io.IOException;
+
+/**
+ * At most one idle child JVM, started ahead of need with the launch spec of the last start
+ * that asked for a spare. It has already paid the JVM's start-up and warmed the bootstrap's
+ * serialization (see {@link Warmup}); it waits on its control pipe for a task. The next start
+ * whose {@link LaunchSpec} is equal takes it, and a new one is started in the background.
+ *
+ * <p>Only the spec is compared: the name, the daemon flag, {@code survivesParent} and the
+ * filter travel with the task. A spare whose parent dies goes away through its lifeline, like
+ * any child; at this JVM's exit it is killed.
+ */
+final class WarmSpare {
+    private static ChildJvm spare;
+    private static boolean starting;
+
+    private WarmSpare() {}
+
+    /** The spare, if there is a live one for {@code spec}; it is no longer the spare then. */
+    static synchronized ChildJvm take(LaunchSpec spec) {
+        if (spare != null && spare.spec().equals(spec) && spare.child().isAlive()) {
+            ChildJvm taken = spare;
+            spare = null;
+            return taken;
+        }
+        return null;
+    }
+
+    /**
+     * Starts a spare for {@code spec} once {@code taken} (the spare just used, or a cold child)
+     * has ended or {@link #REPLENISH_DELAY_NANOS} has passed, whichever comes first: a JVM
+     * starting beside a short task would slow it down, on a small machine by half.
+     */
+    static void replenishAfter(ChildJvm taken, LaunchSpec spec) {
+        Runnable once = new Runnable() {
+            private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+
+            @Override
+            public void run() {
+                if (done.compareAndSet(false, true)) {
+                    replenish(spec);
+                }
+            }
+        };
+        taken.child().exit().whenComplete((status, e) -> once.run());
+        dev.multiproc.internal.engine.Engine.get().loop().schedule(REPLENISH_DELAY_NANOS, once);
+    }
+
+    /** How long a spare's replacement waits for the task that took it to end. */
+    static final long REPLENISH_DELAY_NANOS = 100_000_000L;
+
+    /** Starts a spare for {@code spec} in the background, unless one is there or on its way. */
+    static void replenish(LaunchSpec spec) {
+        synchronized (WarmSpare.class) {
+            if (starting || (spare != null && spare.spec().equals(spec) && spare.child().isAlive())) {
+                return;
+            }
+            starting = true;
+        }
+        JvmChildren.installHook();
+        Thread.ofVirtual().name("multiproc-spare").start(() -> {
+            ChildJvm fresh = null;
+            try {
+                fresh = ChildJvm.spawn(spec, "--spare", "spare", true);
+            } catch (IOException | RuntimeException e) {
+                // no spare this time; the next start is cold
+            }
+            ChildJvm old;
+            synchronized (WarmSpare.class) {
+                old = spare;
+                spare = fresh;
+                starting = false;
+            }
+            if (old != null) {
+                old.child().signal(Signal.SIGKILL);
+            }
+        });
+    }
+
+    /** Kills the spare, if any. */
+    static void discard() {
+        ChildJvm old;
+        synchronized (WarmSpare.class) {
+            old = spare;
+            spare = null;
+        }
+        if (old != null) {
+            old.child().signal(Signal.SIGKILL);
+        }
+    }
+}

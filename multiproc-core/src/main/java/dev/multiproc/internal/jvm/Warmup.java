@@ -1,0 +1,49 @@
+package dev.multiproc.internal.jvm;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * One task's round trip done in memory, as the child does it for real: frame, header,
+ * deserialization of a serializable lambda through the filter, call, serialization of the
+ * result, encoding of a failure. A warm spare runs it while it waits, so the first real task
+ * finds the machinery loaded, linked and warm; the AOT training run records it.
+ */
+final class Warmup {
+    private Warmup() {}
+
+    static void run() {
+        try {
+            for (int i = 0; i < 3; i++) {
+                roundTrip(i);
+            }
+        } catch (Exception e) {
+            // Warming is an optimisation only.
+        }
+    }
+
+    private static void roundTrip(int i) throws Exception {
+        int captured = 40 + i;
+        Callable<Object> sample = (Callable<Object> & Serializable) () -> List.of("warm", captured + 2);
+        Serial.Bytes task = Serial.serialize(sample, "task");
+        byte[] payload = new TaskHeader("warmup", false, "").frame(java.util.Arrays.copyOf(task.bytes(), task.length()));
+
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        Protocol.write(new DataOutputStream(wire), Protocol.TASK, payload, payload.length);
+        Protocol.Frame frame = Protocol.read(new DataInputStream(new ByteArrayInputStream(wire.toByteArray())), 1 << 20);
+        TaskHeader.Parsed parsed = TaskHeader.parse(frame.payload());
+
+        SerialLimits limits = SerialLimits.defaults();
+        Callable<?> callable = (Callable<?>) Serial.deserialize(parsed.task(), 0, parsed.task().length, limits, null);
+        Serial.Bytes result = Serial.serialize(callable.call(), "result");
+        Serial.deserialize(result.bytes(), 0, result.length(), limits, null);
+        RemoteFailure.encode(RemoteFailure.Kind.TASK_THREW, new IllegalStateException("warm", new UncheckedIOException(new IOException())));
+    }
+}
