@@ -3,6 +3,7 @@ package dev.multiproc;
 import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.Engine;
 import dev.multiproc.internal.engine.SpawnPlan;
+import dev.multiproc.internal.engine.Stdio;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.jvm.JvmConfig;
 import dev.multiproc.internal.jvm.SerialLimits;
 import dev.multiproc.internal.jvm.TaskRun;
+import dev.multiproc.internal.jvm.WarmSpare;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -90,6 +91,14 @@ public final class JvmProcess<T> {
     /** A builder for a process with settings other than the defaults. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Kills the idle warm spare, if there is one, and cancels one being started: a spare is a
+     * whole JVM waiting. The next start that asks for a spare starts cold and leaves a new one.
+     */
+    public static void discardSpare() {
+        WarmSpare.discard();
     }
 
     /**

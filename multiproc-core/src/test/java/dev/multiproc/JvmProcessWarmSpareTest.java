@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,6 +27,26 @@ class JvmProcessWarmSpareTest {
             assertTrue(System.nanoTime() < deadline, "no spare was started");
             Thread.sleep(20);
         }
+    }
+
+    @AfterEach
+    void discardTheSpare() throws InterruptedException {
+        JvmProcess.discardSpare();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!spares().isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "the spare outlived discardSpare()");
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void discardSpare_killsTheSpareAndCancelsItsReplacement() throws Exception {
+        JvmProcess.Builder builder = JvmProcess.builder().warmSpare(true).jvmOptions("-Xmx95m");
+        builder.start(() -> 1).join();
+        awaitSpare();
+        JvmProcess.discardSpare();
+        Thread.sleep(500); // longer than a replacement waits to start
+        assertTrue(spares().stream().noneMatch(e -> ProcessEntry.isRunning(e.pid())), "a spare is still idle");
     }
 
     @Test

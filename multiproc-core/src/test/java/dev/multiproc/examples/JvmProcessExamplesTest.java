@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The {@code JvmProcess} examples shown in the README, compiled and run by the build. Keep
- * the code between the {@code // README} markers as the README shows it.
+ * The {@code JvmProcess} examples shown in the README, run by the build (the README's copy is
+ * compiled by multiproc-docs). Keep the code between the {@code // README} markers as the README shows it.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class JvmProcessExamplesTest {

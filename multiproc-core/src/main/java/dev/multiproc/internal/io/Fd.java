@@ -54,6 +54,19 @@ public final class Fd implements Closeable {
         }
     }
 
+    /** Writes all of {@code b[off, off+len)}, parking whenever the pipe is full. */
+    public void writeFully(byte[] b, int off, int len) throws IOException {
+        MemorySegment source = MemorySegment.ofArray(b).asSlice(off, len);
+        while (source.byteSize() > 0) {
+            long n = write(source);
+            if (n > 0) {
+                source = source.asSlice(n);
+            } else {
+                await(Epoll.EPOLLOUT, Waker.NO_DEADLINE);
+            }
+        }
+    }
+
     /** Asks the event loop to fire {@code waker} once the fd is ready for {@code events} (or hung up). */
     public void arm(int events, Waker waker) throws IOException {
         synchronized (this) {

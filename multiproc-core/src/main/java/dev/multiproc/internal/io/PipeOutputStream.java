@@ -1,10 +1,8 @@
 package dev.multiproc.internal.io;
 
 import dev.multiproc.internal.engine.Reclaimer;
-import dev.multiproc.internal.posix.Epoll;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /**
@@ -34,15 +32,7 @@ public final class PipeOutputStream extends OutputStream {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        MemorySegment source = MemorySegment.ofArray(b).asSlice(off, len);
-        while (source.byteSize() > 0) {
-            long n = fd.write(source);
-            if (n > 0) {
-                source = source.asSlice(n);
-            } else {
-                fd.await(Epoll.EPOLLOUT, Waker.NO_DEADLINE);
-            }
-        }
+        fd.writeFully(b, off, len);
     }
 
     @Override

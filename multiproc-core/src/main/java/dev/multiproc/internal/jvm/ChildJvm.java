@@ -2,8 +2,10 @@ package dev.multiproc.internal.jvm;
 
 import dev.multiproc.ProcessStartException;
 import dev.multiproc.internal.engine.Child;
+import dev.multiproc.Redirect;
 import dev.multiproc.internal.engine.Engine;
 import dev.multiproc.internal.engine.SpawnPlan;
+import dev.multiproc.internal.engine.Stdio;
 import dev.multiproc.internal.io.Fd;
 import dev.multiproc.internal.io.PipeInputStream;
 import dev.multiproc.internal.io.PipeOutputStream;
@@ -70,9 +72,12 @@ public final class ChildJvm {
             Fds.closeQuietly(toChild[1]);
             throw e;
         }
-        ChildStdio stdio;
+        // stdin is /dev/null, as in Python's multiprocessing; an inherited stderr whose tail is
+        // kept goes through a pipe that StderrTail copies to this JVM's stderr.
+        Stdio stdio;
         try {
-            stdio = ChildStdio.open(spec, engine);
+            stdio = Stdio.open(Redirect.DISCARD, spec.stdout(), spec.tailStderr() ? Redirect.PIPE : spec.stderr(),
+                    spec.argv().getFirst(), engine, -1, -1);
         } catch (IOException | RuntimeException e) {
             closeAll(toChild, fromChild);
             throw e;
@@ -98,11 +103,11 @@ public final class ChildJvm {
         Fds.closeQuietly(fromChild[1]);
         Fds.setNonBlocking(toChild[1]);
         Fds.setNonBlocking(fromChild[0]);
-        PipeInputStream err = stdio.parentEnd(2, engine);
+        PipeInputStream err = stdio.outputPipe(2, engine);
         StderrTail tail = spec.tailStderr() ? StderrTail.start(err, child.pid()) : null;
         return new ChildJvm(child, spec, new Fd(toChild[1], engine.loop()),
-                new PipeInputStream(new Fd(fromChild[0], engine.loop())), tail,
-                stdio.parentEnd(1, engine), spec.tailStderr() ? null : err);
+                new PipeInputStream(new Fd(fromChild[0], engine.loop()), engine.reclaimer()), tail,
+                stdio.outputPipe(1, engine), spec.tailStderr() ? null : err);
     }
 
     /**
@@ -133,7 +138,7 @@ public final class ChildJvm {
         Thread.ofVirtual().name("multiproc-jvm-" + child.pid()).start(() -> {
             if (offset < frame.length) {
                 try {
-                    new PipeOutputStream(control).write(frame, offset, frame.length - offset);
+                    control.writeFully(frame, offset, frame.length - offset);
                 } catch (IOException e) {
                     // The child is gone already; the reply says so.
                 }

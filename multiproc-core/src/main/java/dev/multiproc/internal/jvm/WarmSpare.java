@@ -13,9 +13,11 @@ import java.io.IOException;
  * filter travel with the task. A spare whose parent dies goes away through its lifeline, like
  * any child; at this JVM's exit it is killed.
  */
-final class WarmSpare {
+public final class WarmSpare {
     private static ChildJvm spare;
     private static boolean starting;
+    /** Bumped by {@link #discard}: a spare started before it is not kept. */
+    private static long generation;
 
     private WarmSpare() {}
 
@@ -35,13 +37,17 @@ final class WarmSpare {
      * starting beside a short task would slow it down, on a small machine by half.
      */
     static void replenishAfter(ChildJvm taken, LaunchSpec spec) {
+        long asked;
+        synchronized (WarmSpare.class) {
+            asked = generation;
+        }
         Runnable once = new Runnable() {
             private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
 
             @Override
             public void run() {
                 if (done.compareAndSet(false, true)) {
-                    replenish(spec);
+                    replenish(spec, asked);
                 }
             }
         };
@@ -52,14 +58,19 @@ final class WarmSpare {
     /** How long a spare's replacement waits for the task that took it to end. */
     static final long REPLENISH_DELAY_NANOS = 100_000_000L;
 
-    /** Starts a spare for {@code spec} in the background, unless one is there or on its way. */
-    static void replenish(LaunchSpec spec) {
+    /**
+     * Starts a spare for {@code spec} in the background, unless one is there or on its way, or
+     * the spare was discarded since {@code asked} (a {@link #generation}).
+     */
+    static void replenish(LaunchSpec spec, long asked) {
         synchronized (WarmSpare.class) {
-            if (starting || (spare != null && spare.spec().equals(spec) && spare.child().isAlive())) {
+            if (starting || asked != generation
+                    || (spare != null && spare.spec().equals(spec) && spare.child().isAlive())) {
                 return;
             }
             starting = true;
         }
+        long startedIn = asked;
         JvmChildren.installHook();
         Thread.ofVirtual().name("multiproc-spare").start(() -> {
             ChildJvm fresh = null;
@@ -70,9 +81,13 @@ final class WarmSpare {
             }
             ChildJvm old;
             synchronized (WarmSpare.class) {
-                old = spare;
-                spare = fresh;
                 starting = false;
+                if (startedIn == generation) {
+                    old = spare;
+                    spare = fresh;
+                } else {
+                    old = fresh; // discarded while it started
+                }
             }
             if (old != null) {
                 old.child().signal(Signal.SIGKILL);
@@ -80,12 +95,13 @@ final class WarmSpare {
         });
     }
 
-    /** Kills the spare, if any. */
-    static void discard() {
+    /** Kills the spare, if any, and any spare already on its way or asked for. */
+    public static void discard() {
         ChildJvm old;
         synchronized (WarmSpare.class) {
             old = spare;
             spare = null;
+            generation++;
         }
         if (old != null) {
             old.child().signal(Signal.SIGKILL);

@@ -1,7 +1,7 @@
-package dev.multiproc;
+package dev.multiproc.internal.engine;
 
-import dev.multiproc.internal.engine.Engine;
-import dev.multiproc.internal.engine.SpawnPlan;
+import dev.multiproc.ProcessStartException;
+import dev.multiproc.Redirect;
 import dev.multiproc.internal.io.Fd;
 import dev.multiproc.internal.io.PipeInputStream;
 import dev.multiproc.internal.io.PipeOutputStream;
@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * The fds behind a child's stdin, stdout and stderr while it is being started: the ends the
  * child gets (closed here once it has them) and the ends this JVM keeps (pipes only).
  */
-final class Stdio implements AutoCloseable {
+public final class Stdio implements AutoCloseable {
     private final int[] childFds = {SpawnPlan.INHERIT, SpawnPlan.INHERIT, SpawnPlan.INHERIT};
     private final boolean[] ownedByUs = new boolean[3];
     private final int[] parentFds = {-1, -1, -1};
@@ -26,8 +26,8 @@ final class Stdio implements AutoCloseable {
      * {@code stdinFd}/{@code stdoutFd}, when not -1, are this JVM's fds to give the child
      * instead (a pipeline's inner pipes); they stay the caller's to close.
      */
-    static Stdio open(Redirect in, Redirect out, Redirect err, String program, Engine engine,
-                      int stdinFd, int stdoutFd) throws IOException {
+    public static Stdio open(Redirect in, Redirect out, Redirect err, String program, Engine engine,
+                             int stdinFd, int stdoutFd) throws IOException {
         Stdio stdio = new Stdio();
         try {
             if (stdinFd >= 0) {
@@ -86,20 +86,30 @@ final class Stdio implements AutoCloseable {
     }
 
     /** What the child gets at fds 0, 1 and 2, in {@link SpawnPlan#stdio()} terms. */
-    int[] childFds() {
+    public int[] childFds() {
         return childFds.clone();
     }
 
-    PipeOutputStream stdinPipe(Engine engine) {
-        return parentFds[0] < 0 ? null : new PipeOutputStream(new Fd(parentFds[0], engine.loop()), engine.reclaimer());
+    /** This JVM's write end of the child's stdin, handed over to the caller; null if not a pipe. */
+    public PipeOutputStream stdinPipe(Engine engine) {
+        int fd = handOver(0);
+        return fd < 0 ? null : new PipeOutputStream(new Fd(fd, engine.loop()), engine.reclaimer());
     }
 
-    PipeInputStream outputPipe(int target, Engine engine) {
-        return parentFds[target] < 0 ? null : new PipeInputStream(new Fd(parentFds[target], engine.loop()), engine.reclaimer());
+    /** This JVM's read end of the child's stdout (1) or stderr (2), handed over; null if not a pipe. */
+    public PipeInputStream outputPipe(int target, Engine engine) {
+        int fd = handOver(target);
+        return fd < 0 ? null : new PipeInputStream(new Fd(fd, engine.loop()), engine.reclaimer());
     }
 
-    /** Closes this JVM's ends, for a start that failed. */
-    void closeParentEnds() {
+    private int handOver(int target) {
+        int fd = parentFds[target];
+        parentFds[target] = -1;
+        return fd;
+    }
+
+    /** Closes this JVM's ends not handed over yet, for a start that failed. */
+    public void closeParentEnds() {
         for (int i = 0; i < 3; i++) {
             Fds.closeQuietly(parentFds[i]);
             parentFds[i] = -1;
