@@ -4,6 +4,7 @@ import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.Engine;
 import dev.multiproc.internal.engine.SpawnPlan;
 import dev.multiproc.internal.engine.Stdio;
+import dev.multiproc.internal.guardian.GuardianLink;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
 import java.io.IOException;
@@ -43,6 +44,7 @@ public final class Command {
     private boolean newSession;
     private boolean newProcessGroup;
     private boolean daemon = true;
+    private boolean survivesParent;
     private TreeSet<Integer> passedFds = new TreeSet<>();
     private byte[] input;
     private Duration timeout;
@@ -68,6 +70,7 @@ public final class Command {
         c.newSession = newSession;
         c.newProcessGroup = newProcessGroup;
         c.daemon = daemon;
+        c.survivesParent = survivesParent;
         c.passedFds = new TreeSet<>(passedFds);
         c.input = input;
         c.timeout = timeout;
@@ -229,6 +232,18 @@ public final class Command {
     }
 
     /**
+     * Lets the child live on if this JVM dies (SIGKILL, a crash, {@code Runtime.halt}), as
+     * every child does in Python. Without it, the command dies with this JVM, together with
+     * its descendants and, if it leads one, its process group: a guardian process started
+     * with the first such command sees this JVM die and kills them.
+     */
+    public Command survivesParent() {
+        Command c = copy();
+        c.survivesParent = true;
+        return c;
+    }
+
+    /**
      * Lets the child inherit this JVM's {@code fd} at the same number (Python's
      * {@code pass_fds}); every other fd above 2 is closed in the child.
      *
@@ -364,6 +379,7 @@ public final class Command {
                     + "\" would outlive the run() they are for");
         }
         Command c = copy();
+        c.survivesParent = true;
         c.stdin = redirectSet[0] ? stdin : Redirect.DISCARD;
         c.stdout = redirectSet[1] ? stdout : Redirect.INHERIT;
         c.stderr = redirectSet[2] ? stderr : Redirect.INHERIT;
@@ -417,10 +433,13 @@ public final class Command {
             checkOpen(fd, program);
             passed.add(new SpawnPlan.FdMapping(fd, fd));
         }
+        if (!survivesParent) {
+            startGuardian(program, engine);
+        }
         try (Stdio stdio = Stdio.open(stdin, stdout, stderr, program, engine, stdinFd, stdoutFd)) {
             SpawnPlan plan = new SpawnPlan(argv, resolvedEnvironment(),
                     directory == null ? null : directory.toString(), stdio.childFds(), passed,
-                    newSession, newProcessGroup, Child.Kind.COMMAND, null, daemon);
+                    newSession, newProcessGroup, Child.Kind.COMMAND, null, daemon, !survivesParent);
             Child child;
             try {
                 child = engine.spawn(plan);
@@ -430,6 +449,16 @@ public final class Command {
             }
             return new Subprocess(child, stdio.stdinPipe(engine), stdio.outputPipe(1, engine),
                     stdio.outputPipe(2, engine), stdin, stdout, stderr);
+        }
+    }
+
+    private static void startGuardian(String program, Engine engine) throws IOException {
+        try {
+            GuardianLink.ensureStarted(engine);
+        } catch (ErrnoException | RuntimeException e) {
+            throw new IOException("Cannot run program \"" + program + "\": cannot start the guardian process"
+                    + " that kills it if this JVM dies (" + e.getMessage() + "); Command.survivesParent()"
+                    + " runs it without one", e);
         }
     }
 

@@ -65,7 +65,7 @@ public final class DetachedCommand {
         }
         List<String> argv = new ArrayList<>(List.of("setsid", "sh", "-c", REPORT_PID_THEN_EXEC, resolved.toString()));
         argv.addAll(command.argv().subList(1, command.argv().size()));
-        Command intermediate = Command.of(argv).newProcessGroup().daemon(false)
+        Command intermediate = Command.of(argv).newProcessGroup().daemon(false).survivesParent()
                 .stdin(command.stdinSetting()).stdout(command.stdoutSetting()).stderr(command.stderrSetting());
         if (command.directorySetting() != null) {
             intermediate = intermediate.directory(command.directorySetting());

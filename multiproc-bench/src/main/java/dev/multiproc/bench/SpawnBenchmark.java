@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Spawn and wait for {@code /bin/true}, three ways: multiproc; the JDK's ProcessBuilder; and
+ * Spawn and wait for {@code /bin/true}, three ways: multiproc (guarded, the default, and
+ * with {@code survivesParent()}, which skips the guardian); the JDK's ProcessBuilder; and
  * the floor, a bare {@code posix_spawn} + {@code waitid} loop on the calling thread with no
  * bookkeeping at all. All three leave stdio inherited so that only the spawn is measured.
  */
@@ -39,6 +40,7 @@ public class SpawnBenchmark {
     private static final String TRUE = "/bin/true";
 
     private Command command;
+    private Command unguarded;
     private ProcessBuilder processBuilder;
     private Arena arena;
     private MemorySegment argv;
@@ -47,6 +49,7 @@ public class SpawnBenchmark {
     @Setup
     public void setUp() {
         command = Command.of(TRUE).stdin(Redirect.INHERIT).stdout(Redirect.INHERIT).stderr(Redirect.INHERIT);
+        unguarded = command.survivesParent();
         processBuilder = new ProcessBuilder(TRUE).inheritIO();
         arena = Arena.ofConfined();
         argv = Spawn.stringArray(arena, List.of(TRUE));
@@ -61,6 +64,12 @@ public class SpawnBenchmark {
     @Benchmark
     public ExitStatus multiproc() throws Exception {
         return command.start().waitFor();
+    }
+
+    /** Without the guardian's bookkeeping: what {@code multiproc} costs over this is the no-orphan guarantee. */
+    @Benchmark
+    public ExitStatus multiprocSurvivesParent() throws Exception {
+        return unguarded.start().waitFor();
     }
 
     @Benchmark

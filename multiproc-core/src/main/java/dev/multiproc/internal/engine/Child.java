@@ -31,13 +31,21 @@ import java.util.concurrent.ExecutionException;
  */
 public final class Child {
     /** What started the child. */
-    public enum Kind { COMMAND, JVM }
+    public enum Kind {
+        /** A command. */
+        COMMAND,
+        /** A child JVM running a task. */
+        JVM,
+        /** The library's own guardian process. */
+        GUARDIAN
+    }
 
     private final int pid;
     private final List<String> command;
     private final Kind kind;
     private final String name;
     private final boolean daemon;
+    private final boolean guarded;
     private final boolean groupLeader;
     private final Instant startedAt = Instant.now();
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
@@ -45,7 +53,9 @@ public final class Child {
     private int pidfd;
     private long token;
 
-    Child(int pid, int pidfd, List<String> command, Kind kind, String name, boolean daemon, boolean groupLeader) {
+    Child(int pid, int pidfd, List<String> command, Kind kind, String name, boolean daemon, boolean groupLeader,
+          boolean guarded) {
+        this.guarded = guarded;
         this.pid = pid;
         this.pidfd = pidfd;
         this.command = command;
@@ -180,6 +190,10 @@ public final class Child {
             Fds.closeQuietly(pidfd);
             pidfd = -1;
             Engine.get().forget(this);
+            Watchdog watchdog = Engine.get().watchdog();
+            if (guarded && watchdog != null) {
+                watchdog.forget(pid);
+            }
             // Under the lock, with the pidfd: whoever sees "reaped" (a signal returning false)
             // finds the status there. Dependents of exit run here and must not block.
             exit.complete(reaped.exited()

@@ -23,6 +23,7 @@ public final class Engine {
     private final ConcurrentHashMap<Integer, Child> live = new ConcurrentHashMap<>();
     private final int devNull;
     private Subreaper subreaper;
+    private volatile Watchdog watchdog;
 
     private Engine() throws ErrnoException {
         loop = new EventLoop();
@@ -75,6 +76,16 @@ public final class Engine {
     /** The children started by this JVM that have not been reaped yet. */
     public List<Child> liveChildren() {
         return List.copyOf(live.values());
+    }
+
+    /** Installs the watchdog told of guarded children from now on. */
+    public void watchdog(Watchdog watchdog) {
+        this.watchdog = watchdog;
+    }
+
+    /** The watchdog, or null if no guarded child was ever started. */
+    Watchdog watchdog() {
+        return watchdog;
     }
 
     /** True if {@code pid} is a child this engine started and has not reaped yet. */

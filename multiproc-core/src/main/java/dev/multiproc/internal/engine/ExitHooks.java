@@ -28,6 +28,10 @@ final class ExitHooks {
 
     private static void onExit(Engine engine) {
         killDaemons(engine);
+        Watchdog watchdog = engine.watchdog();
+        if (watchdog != null) {
+            watchdog.release(); // a normal exit: non-daemon commands live on
+        }
         engine.reapOrphansNow();
     }
 

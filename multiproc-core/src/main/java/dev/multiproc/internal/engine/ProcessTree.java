@@ -44,11 +44,29 @@ import java.util.concurrent.TimeoutException;
  * was read. A reaped root's group is still searched (its members may outlive it, and while
  * one does the kernel does not hand the group id out as a pid), unless a process with the
  * root's pid exists: then the id was free again and the group found is a stranger's.
+ *
+ * <h2>Foreign roots</h2>
+ * A process this JVM did not start (or that another JVM started, for the guardian) can be a
+ * root too, known by its pid and the start time it had: it is pinned only if the process at
+ * that pid still has that start time, and its group is searched only for members in the
+ * session it was registered with.
  */
-final class ProcessTree implements AutoCloseable {
+public final class ProcessTree implements AutoCloseable {
+    /**
+     * A process to kill with its tree that is not a {@link Child} of this JVM.
+     *
+     * @param pid its pid
+     * @param startTime its start time (clock ticks since boot), as {@code /proc} showed it
+     * @param groupLeader true if it leads its own process group
+     * @param session the session it is in
+     */
+    public record Foreign(int pid, long startTime, boolean groupLeader, int session) {}
+
     private final List<Child> roots;
     private final int self = Processes.getpid();
     private final Map<Integer, Integer> pinned = new HashMap<>();
+    /** Groups of foreign roots, by group id: the session their members must be in. */
+    private final Map<Integer, Integer> foreignGroups = new HashMap<>();
 
     private ProcessTree(Collection<Child> roots) {
         this.roots = List.copyOf(roots);
@@ -78,6 +96,34 @@ final class ProcessTree implements AutoCloseable {
                 if (first == Signal.SIGKILL) {
                     tree.awaitGone(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
                 }
+                return;
+            }
+            tree.collect();
+            tree.signal(Signal.SIGKILL);
+            tree.awaitGone(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+        }
+    }
+
+    /**
+     * Kills {@code roots} (processes this JVM did not start) with their trees: {@code first}
+     * to all, SIGKILL to what is left after {@code grace}. A root whose pid now names another
+     * process is left alone.
+     */
+    public static void killForeign(Collection<Foreign> roots, Signal first, Duration grace)
+            throws InterruptedException {
+        try (ProcessTree tree = new ProcessTree(List.of())) {
+            for (Foreign root : roots) {
+                ProcFs.Stat expected = new ProcFs.Stat(root.pid(), "", 'R', 0, 0, 0, root.startTime());
+                tree.pin(expected, Set.of());
+                if (root.groupLeader()) {
+                    tree.foreignGroups.put(root.pid(), root.session());
+                }
+            }
+            tree.collect();
+            tree.signal(first);
+            tree.collect();
+            tree.signal(first);
+            if (tree.awaitGone(System.nanoTime() + grace.toNanos())) {
                 return;
             }
             tree.collect();
@@ -133,6 +179,12 @@ final class ProcessTree implements AutoCloseable {
                         && me.map(m -> s.session() == m.session() || s.session() == s.pgrp()).orElse(true)) {
                     pin(s, rootPids);
                 }
+            }
+        }
+        for (ProcFs.Stat s : all) {
+            Integer session = foreignGroups.get(s.pgrp());
+            if (session != null && s.session() == session && seen.add(s.pid())) {
+                pin(s, rootPids);
             }
         }
     }

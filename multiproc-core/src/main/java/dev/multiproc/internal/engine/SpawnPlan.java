@@ -17,10 +17,12 @@ import java.util.Objects;
  * @param kind what the child is, for bookkeeping
  * @param name a name for people, or null
  * @param daemon whether exit hooks terminate it
+ * @param guarded whether the guardian kills it if this JVM dies (commands that do not survive
+ *     their parent)
  */
 public record SpawnPlan(List<String> argv, List<String> environment, String directory, int[] stdio,
                         List<FdMapping> passed, boolean newSession, boolean newProcessGroup,
-                        Child.Kind kind, String name, boolean daemon) {
+                        Child.Kind kind, String name, boolean daemon, boolean guarded) {
     /** The child keeps the fd this JVM has at that number. */
     public static final int INHERIT = -1;
     /** The child's stderr is a copy of its stdout. */

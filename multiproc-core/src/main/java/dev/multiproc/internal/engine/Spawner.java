@@ -141,8 +141,13 @@ final class Spawner {
             throw e;
         }
         Child child = new Child(pid, pidfd, plan.argv(), plan.kind(), plan.name(), plan.daemon(),
-                plan.groupLeader());
+                plan.groupLeader(), plan.guarded());
         engine.remember(child);
+        Watchdog watchdog = engine.watchdog();
+        if (plan.guarded() && watchdog != null) {
+            // Our unreaped child: its stat is there (a zombie's too) and its pid is not reused.
+            ProcFs.stat(pid).ifPresent(s -> watchdog.register(pid, s.startTime(), plan.groupLeader(), s.session()));
+        }
         child.watch(loop);
         return child;
     }

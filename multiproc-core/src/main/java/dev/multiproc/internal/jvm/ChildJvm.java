@@ -89,7 +89,7 @@ public final class ChildJvm {
         SpawnPlan plan = new SpawnPlan(argv, spec.environment(), spec.directory(), stdio.childFds(),
                 List.of(new SpawnPlan.FdMapping(toChild[0], Protocol.TO_CHILD_FD),
                         new SpawnPlan.FdMapping(fromChild[1], Protocol.FROM_CHILD_FD)),
-                false, false, Child.Kind.JVM, name, daemon);
+                false, false, Child.Kind.JVM, name, daemon, false);
         Child child;
         try (stdio) {
             child = engine.spawn(plan);

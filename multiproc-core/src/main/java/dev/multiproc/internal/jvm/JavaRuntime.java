@@ -15,8 +15,8 @@ import java.util.Optional;
  * module path, and the options that widen module access ({@code --enable-native-access},
  * {@code --add-opens}, ...). Read once.
  */
-record JavaRuntime(String java, List<String> classPath, String modulePath, List<String> accessOptions,
-                   Optional<Path> libraryJar, boolean libraryInNamedModule) {
+public record JavaRuntime(String java, List<String> classPath, String modulePath, List<String> accessOptions,
+                          Optional<Path> libraryJar, boolean libraryInNamedModule) {
 
     private static final List<String> COPIED_PREFIXES = List.of("--enable-native-access=",
             "--illegal-native-access=", "--add-opens=", "--add-exports=", "--add-reads=", "--add-modules=",
@@ -26,8 +26,47 @@ record JavaRuntime(String java, List<String> classPath, String modulePath, List<
         static final JavaRuntime CURRENT = read();
     }
 
-    static JavaRuntime current() {
+    /** This JVM's runtime, read once. */
+    public static JavaRuntime current() {
         return Holder.CURRENT;
+    }
+
+    /**
+     * The command that runs {@code mainClass}, a class of this library, in a new JVM with
+     * {@code jvmOptions} and nothing but the library on its class path (or module path): for
+     * the library's own helper processes, which run none of the application's code.
+     */
+    public List<String> libraryMain(Class<?> mainClass, List<String> jvmOptions) {
+        List<String> argv = new ArrayList<>();
+        argv.add(java);
+        argv.addAll(jvmOptions);
+        Module module = mainClass.getModule();
+        if (module.isNamed()) {
+            argv.add("--enable-native-access=" + module.getName());
+            argv.add("--module-path");
+            argv.add(modulePath);
+            argv.add("--module");
+            argv.add(module.getName() + "/" + mainClass.getName());
+        } else {
+            argv.add("--enable-native-access=ALL-UNNAMED");
+            argv.add("-cp");
+            argv.add(location(mainClass).map(Path::toString).orElse(String.join(File.pathSeparator, classPath)));
+            argv.add(mainClass.getName());
+        }
+        return argv;
+    }
+
+    /** The jar or class directory {@code type} was loaded from, if known. */
+    private static Optional<Path> location(Class<?> type) {
+        CodeSource source = type.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Path.of(source.getLocation().toURI()));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private static JavaRuntime read() {
@@ -53,16 +92,6 @@ record JavaRuntime(String java, List<String> classPath, String modulePath, List<
 
     /** The jar this library was loaded from, if it was loaded from a jar. */
     private static Optional<Path> findLibraryJar() {
-        CodeSource source = ChildMain.class.getProtectionDomain().getCodeSource();
-        if (source == null || source.getLocation() == null) {
-            return Optional.empty();
-        }
-        try {
-            Path path = Path.of(source.getLocation().toURI());
-            return Files.isRegularFile(path) && path.toString().endsWith(".jar")
-                    ? Optional.of(path) : Optional.empty();
-        } catch (URISyntaxException | IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return location(ChildMain.class).filter(path -> Files.isRegularFile(path) && path.toString().endsWith(".jar"));
     }
 }

@@ -1,0 +1,65 @@
+package dev.multiproc.internal.guardian;
+
+import dev.multiproc.Signal;
+import dev.multiproc.internal.engine.ProcessTree;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The guardian process: outlives its parent JVM to kill the commands that must not outlive it.
+ *
+ * <h2>Why a process</h2>
+ * A command must die when the JVM that started it dies, however it dies: SIGKILL, a crash,
+ * {@code Runtime.halt}. Nothing runs in a JVM that dies that way, and {@code posix_spawn}
+ * cannot arm {@code PR_SET_PDEATHSIG} in the child (and the death signal would reach only the
+ * child, not the process group and descendants it leaves). So a small JVM of the library's
+ * own watches: its stdin is a pipe whose only write end the parent holds. The parent writes
+ * one line per guarded command it starts and one when it reaps it; the kernel closes the
+ * write end when the parent dies, so end of file is the parent's death, whatever caused it.
+ *
+ * <h2>Lines</h2>
+ * <pre>
+ * + PID STARTTIME GROUPLEADER(0|1) SESSION   a guarded command started
+ * - PID                                     it was reaped
+ * release                                   the parent exits normally: leave them all be
+ * </pre>
+ * At end of file without {@code release}, every command still registered gets SIGTERM with
+ * its descendants and, if it leads one, its process group; SIGKILL to what is left after
+ * {@link #GRACE}. Each is pinned by pid and start time first (see {@link ProcessTree}), so a
+ * pid reused since registration is left alone. Then the guardian exits.
+ *
+ * <p>It runs in a session of its own, so that a terminal's signals (Ctrl-C to the foreground
+ * group) reach the parent and its commands but not the guardian.
+ */
+public final class Guardian {
+    /** How long guarded commands get between SIGTERM and SIGKILL when their parent died. */
+    static final Duration GRACE = Duration.ofMillis(500);
+
+    private Guardian() {}
+
+    /** Reads registrations from stdin until end of file; see the class comment. */
+    public static void main(String[] args) throws IOException, InterruptedException {
+        Map<Integer, ProcessTree.Foreign> guarded = new LinkedHashMap<>();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            String[] f = line.split(" ");
+            switch (f[0]) {
+                case "+" -> guarded.put(Integer.parseInt(f[1]), new ProcessTree.Foreign(Integer.parseInt(f[1]),
+                        Long.parseLong(f[2]), f[3].equals("1"), Integer.parseInt(f[4])));
+                case "-" -> guarded.remove(Integer.parseInt(f[1]));
+                case "release" -> {
+                    return;
+                }
+                default -> System.err.println("multiproc guardian: ignoring \"" + line + "\"");
+            }
+        }
+        if (!guarded.isEmpty()) {
+            ProcessTree.killForeign(guarded.values(), Signal.SIGTERM, GRACE);
+        }
+    }
+}
