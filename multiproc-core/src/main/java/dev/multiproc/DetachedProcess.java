@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
  * The handle holds that pidfd until the process ends or {@link #close()} releases it (the
  * process keeps running either way).
  */
-public final class DetachedProcess implements AutoCloseable {
+public final class DetachedProcess implements AutoCloseable, SignalTarget {
     private final long pid;
     private final String program;
     private final State state;

@@ -53,7 +53,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * @param <T> the type of the task's result
  */
-public final class JvmProcess<T> {
+public final class JvmProcess<T> implements SignalTarget {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final Executor ASYNC = task -> Thread.ofVirtual().name("multiproc-on-exit").start(task);
 

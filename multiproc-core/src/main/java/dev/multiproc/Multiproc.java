@@ -1,8 +1,10 @@
 package dev.multiproc;
 
+import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.Engine;
 import dev.multiproc.internal.posix.ErrnoException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -35,6 +37,21 @@ public final class Multiproc {
         } catch (ErrnoException e) {
             throw new UnsupportedOperationException("cannot ask the kernel: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The children this JVM started that have not ended yet (commands and child JVMs, not
+     * detached processes, which are not its children), oldest first. A snapshot.
+     */
+    public static List<ChildInfo> activeChildren() {
+        return Engine.get().liveChildren().stream()
+                .filter(c -> c.kind() != Child.Kind.GUARDIAN)
+                .sorted(java.util.Comparator.comparing(Child::startedAt).thenComparingInt(Child::pid))
+                .map(c -> new ChildInfo(c.pid(),
+                        c.kind() == Child.Kind.JVM ? ChildInfo.Kind.JVM : ChildInfo.Kind.COMMAND,
+                        c.name() != null ? c.name() : c.command().getFirst(), c.daemon(), c.startedAt(),
+                        c.command()))
+                .toList();
     }
 
     /**

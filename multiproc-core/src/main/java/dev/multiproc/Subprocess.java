@@ -46,7 +46,7 @@ import java.util.stream.StreamSupport;
  * {@link #communicate}. None of them needs a thread per pipe: waiting for a pipe parks the
  * caller on multiproc's one event thread.
  */
-public final class Subprocess implements AutoCloseable {
+public final class Subprocess implements AutoCloseable, SignalTarget {
     private static final Duration LONGEST_WAIT = Duration.ofNanos(Long.MAX_VALUE);
     private static final Executor ASYNC = task -> Thread.ofVirtual().name("multiproc-on-exit").start(task);
 

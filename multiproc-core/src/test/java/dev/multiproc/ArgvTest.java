@@ -2,6 +2,7 @@ package dev.multiproc;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.multiproc.testing.Procs;
 import java.io.ByteArrayOutputStream;
@@ -43,7 +44,11 @@ class ArgvTest {
         argv.addAll(AWKWARD);
         Subprocess p = Command.of(argv).start();
         try {
-            byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline"));
+            // posix_spawn returns once the child is inside execve (vfork semantics), a moment
+            // before the kernel has set up the new image's arguments: until then cmdline is empty.
+            Path file = Path.of("/proc", Long.toString(p.pid()), "cmdline");
+            assertTrue(Procs.poll(Procs.PATIENCE, () -> size(file) > 0), "cmdline stayed empty");
+            byte[] cmdline = Files.readAllBytes(file);
 
             ByteArrayOutputStream expected = new ByteArrayOutputStream();
             for (String arg : argv) {
@@ -80,5 +85,13 @@ class ArgvTest {
         List<String> parts = new ArrayList<>(Arrays.asList(out.split("\0", -1)));
         assertEquals("", parts.removeLast(), "output ends with NUL");
         return parts;
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.readAllBytes(file).length;
+        } catch (java.io.IOException e) {
+            return 0;
+        }
     }
 }

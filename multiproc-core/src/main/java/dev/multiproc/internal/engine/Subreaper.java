@@ -16,14 +16,21 @@ import java.util.concurrent.TimeUnit;
  * itself, through their pidfds), children the JDK started ({@code ProcessBuilder}: a JDK
  * thread blocks in {@code waitpid} on each and reaps it the moment it exits), and adopted
  * orphans, which nobody waits for. Every {@link #POLL_MILLIS} ms the event loop peeks with
- * {@code waitid(P_ALL, WNOHANG | WNOWAIT)}, which shows one exited child without reaping it.
- * A child multiproc tracks is left to its pidfd. Any other is reaped only once it has stayed
- * a zombie for {@link #UNCLAIMED_MILLIS} ms: far longer than the JDK's reaper takes, so a
- * JDK child's status is never taken from the JDK. Peeking shows one zombie at a time; the
- * loop reaps what it may and peeks again.
+ * {@code waitid(P_ALL, WNOHANG | WNOWAIT)}, which shows whether any child has exited without
+ * reaping it: one system call, nothing more while no child has exited. If one has, every
+ * zombie child is found in {@code /proc}; those multiproc tracks are left to their pidfds,
+ * and any other is reaped only once it has stayed a zombie for {@link #UNCLAIMED_MILLIS} ms:
+ * far longer than the JDK's reaper takes, so a JDK child's status is never taken from the
+ * JDK. (The peek alone shows one zombie at a time: ageing them one by one would let a burst
+ * of orphans drain at one per {@code UNCLAIMED_MILLIS}.)
  */
 final class Subreaper {
     static final long POLL_MILLIS = 50;
+    /**
+     * For tests only: a system property that makes {@link #start} fail as a kernel without
+     * child subreapers (before 3.4) would, so that the error a caller sees can be checked.
+     */
+    static final String REFUSE_FOR_TESTS = "dev.multiproc.test.refuseSubreaper";
     static final long UNCLAIMED_MILLIS = 200;
 
     private final Engine engine;
@@ -35,6 +42,9 @@ final class Subreaper {
 
     /** Makes this JVM a subreaper and starts reaping orphans on the event loop. */
     static Subreaper start(Engine engine) throws ErrnoException {
+        if (Boolean.getBoolean(REFUSE_FOR_TESTS)) {
+            throw new ErrnoException("prctl(PR_SET_CHILD_SUBREAPER, 1)", dev.multiproc.internal.posix.Errno.EINVAL);
+        }
         Processes.prctl(Processes.PR_SET_CHILD_SUBREAPER, 1);
         Subreaper reaper = new Subreaper(engine);
         engine.loop().schedule(0, reaper::poll);
@@ -75,23 +85,26 @@ final class Subreaper {
     }
 
     private synchronized void reapUnclaimed() throws ErrnoException {
+        if (Wait.waitid(Wait.P_ALL, 0, Wait.WEXITED | Wait.WNOHANG | Wait.WNOWAIT) == null) {
+            zombieSince.clear();
+            return; // no child has exited: the cheap, common case
+        }
+        // The peek shows one exited child; to age them all at once, look at every zombie child.
         long now = System.nanoTime();
-        while (true) {
-            Wait.Reaped peek = Wait.waitid(Wait.P_ALL, 0, Wait.WEXITED | Wait.WNOHANG | Wait.WNOWAIT);
-            if (peek == null) {
-                zombieSince.clear();
-                return;
+        int self = Processes.getpid();
+        java.util.Set<Integer> zombies = new java.util.HashSet<>();
+        for (ProcFs.Stat s : ProcFs.all()) {
+            if (s.ppid() == self && s.gone() && !engine.tracks(s.pid())) {
+                zombies.add(s.pid());
             }
-            int pid = peek.pid();
-            if (engine.tracks(pid)) {
-                return; // its pidfd handler reaps it; the rest waits for the next poll
-            }
+        }
+        zombieSince.keySet().retainAll(zombies);
+        for (int pid : zombies) {
             long since = zombieSince.computeIfAbsent(pid, p -> now);
-            if (TimeUnit.NANOSECONDS.toMillis(now - since) < UNCLAIMED_MILLIS) {
-                return;
+            if (TimeUnit.NANOSECONDS.toMillis(now - since) >= UNCLAIMED_MILLIS) {
+                Wait.waitid(Wait.P_PID, pid, Wait.WEXITED | Wait.WNOHANG);
+                zombieSince.remove(pid);
             }
-            Wait.waitid(Wait.P_PID, pid, Wait.WEXITED | Wait.WNOHANG);
-            zombieSince.remove(pid);
         }
     }
 }
