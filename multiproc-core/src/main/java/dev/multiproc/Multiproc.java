@@ -1,7 +1,9 @@
 package dev.multiproc;
 
 import dev.multiproc.internal.engine.Child;
+import dev.multiproc.internal.engine.ChildrenFile;
 import dev.multiproc.internal.engine.Engine;
+import dev.multiproc.internal.engine.ProcFs;
 import dev.multiproc.internal.posix.ErrnoException;
 import java.time.Duration;
 import java.util.List;
@@ -51,6 +53,19 @@ public final class Multiproc {
                         c.kind() == Child.Kind.JVM ? ChildInfo.Kind.JVM : ChildInfo.Kind.COMMAND,
                         c.name() != null ? c.name() : c.command().getFirst(), c.daemon(), c.startedAt(),
                         c.command()))
+                .toList();
+    }
+
+    /**
+     * The live children that another JVM using multiproc started, as that JVM publishes them
+     * (a small file it rewrites a moment after its children change): empty if {@code jvmPid}
+     * publishes none (not such a JVM, or it ended).
+     */
+    public static List<ChildInfo> activeChildren(long jvmPid) {
+        return ChildrenFile.read(jvmPid).orElse(List.of()).stream()
+                .filter(e -> e.kind() != Child.Kind.GUARDIAN && ProcessEntry.isRunning(e.pid()))
+                .map(e -> new ChildInfo(e.pid(), e.kind() == Child.Kind.JVM ? ChildInfo.Kind.JVM : ChildInfo.Kind.COMMAND,
+                        e.name(), e.daemon(), java.time.Instant.ofEpochMilli(e.startedMillis()), ProcFs.argv(e.pid())))
                 .toList();
     }
 

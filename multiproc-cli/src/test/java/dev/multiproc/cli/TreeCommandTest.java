@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.multiproc.Command;
+import dev.multiproc.Multiproc;
 import dev.multiproc.Redirect;
 import dev.multiproc.Subprocess;
 import java.io.BufferedReader;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@code multiproc tree} must never leave out a process under its root or show one in the wrong place. */
 class TreeCommandTest {
-    private static final List<String> HEADER = List.of("PID", "PPID", "PGID", "SID", "STATE", "COMMAND");
+    private static final List<String> HEADER = List.of("PID", "PPID", "PGID", "SID", "STATE", "MULTIPROC", "COMMAND");
 
     @Test
     void tree_defaultsToParentAndShowsThisJvmUnderIt() {
@@ -58,6 +59,49 @@ class TreeCommandTest {
             assertTrue(lines.get(2).contains("└─ sleep 60"), lines.get(2));
         } finally {
             p.killTree(java.time.Duration.ZERO);
+        }
+    }
+
+    @Test
+    void tree_namesMultiprocChildrenWithKindAndDaemonFlag_andMarksZombies() throws Exception {
+        long self = ProcessHandle.current().pid();
+        // The shell becomes "sleep 60", which never reaps the short sleep it inherited: a zombie.
+        Subprocess daemon = Command.of("sh", "-c", "sleep 0.1 & exec sleep 60").stdout(Redirect.DISCARD).start();
+        Subprocess plain = Command.of("sleep", "61").daemon(false).stdout(Redirect.DISCARD).start();
+        try {
+            assertTrue(poll(() -> Multiproc.activeChildren(self).size() >= 2), "this JVM publishes its children");
+            assertTrue(poll(() -> Procs.hasZombieChild(daemon.pid())), "the short sleep is a zombie by now");
+            Output out = tree(Long.toString(self));
+            List<String> lines = out.stdout().lines().toList();
+            String d = line(lines, daemon.pid()).orElseThrow(() -> new AssertionError(out.stdout()));
+            assertTrue(d.contains("command, daemon"), d);
+            String p = line(lines, plain.pid()).orElseThrow(() -> new AssertionError(out.stdout()));
+            assertTrue(p.contains(" command ") && !p.contains("daemon"), p);
+            String zombie = lines.stream().filter(l -> l.contains("<defunct>")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no zombie marked:\n" + out.stdout()));
+            assertEquals("Z", fields(zombie)[4], zombie);
+            assertEquals(Long.toString(daemon.pid()), fields(zombie)[1], zombie);
+        } finally {
+            daemon.killTree(java.time.Duration.ZERO);
+            plain.kill();
+        }
+    }
+
+    private static boolean poll(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    /** What the test looks for in {@code /proc}. */
+    private static final class Procs {
+        static boolean hasZombieChild(long pid) {
+            return dev.multiproc.ProcessEntry.snapshot().stream().anyMatch(e -> e.ppid() == pid && e.zombie());
         }
     }
 

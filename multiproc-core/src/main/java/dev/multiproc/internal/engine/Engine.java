@@ -24,6 +24,7 @@ public final class Engine {
     private final int devNull;
     private Subreaper subreaper;
     private volatile Watchdog watchdog;
+    private final ChildrenFile childrenFile = new ChildrenFile(this);
 
     private Engine() throws ErrnoException {
         loop = new EventLoop();
@@ -131,9 +132,15 @@ public final class Engine {
 
     void remember(Child child) {
         live.put(child.pid(), child);
+        childrenFile.changed();
     }
 
     void forget(Child child) {
         live.remove(child.pid(), child);
+        childrenFile.changed();
+    }
+
+    ChildrenFile childrenFile() {
+        return childrenFile;
     }
 }

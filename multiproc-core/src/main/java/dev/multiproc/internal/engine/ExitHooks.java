@@ -33,6 +33,7 @@ final class ExitHooks {
             watchdog.release(); // a normal exit: non-daemon commands live on
         }
         engine.reapOrphansNow();
+        engine.childrenFile().delete();
     }
 
     private static void killDaemons(Engine engine) {

@@ -121,6 +121,27 @@ public final class ProcFs {
         return false;
     }
 
+    /** The arguments of {@code pid}, as it was started; empty for kernel threads and zombies. */
+    public static List<String> argv(int pid) {
+        try {
+            byte[] raw = Files.readAllBytes(PROC.resolve(Integer.toString(pid)).resolve("cmdline"));
+            List<String> args = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < raw.length; i++) {
+                if (raw[i] == 0) {
+                    args.add(new String(raw, start, i - start, StandardCharsets.UTF_8));
+                    start = i + 1;
+                }
+            }
+            if (start < raw.length) {
+                args.add(new String(raw, start, raw.length - start, StandardCharsets.UTF_8));
+            }
+            return args;
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
     static Stat parse(int pid, String text) {
         // "pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
         //  utime stime cutime cstime priority nice threads itrealvalue starttime ..."

@@ -1,6 +1,7 @@
 package dev.multiproc.internal.guardian;
 
 import dev.multiproc.Signal;
+import dev.multiproc.internal.engine.ChildrenFile;
 import dev.multiproc.internal.engine.ProcessTree;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -44,6 +45,7 @@ public final class Guardian {
 
     /** Reads registrations from stdin until end of file; see the class comment. */
     public static void main(String[] args) throws IOException, InterruptedException {
+        long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
         Map<Integer, ProcessTree.Foreign> guarded = new LinkedHashMap<>();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
         for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -61,5 +63,7 @@ public final class Guardian {
         if (!guarded.isEmpty()) {
             ProcessTree.killForeign(guarded.values(), Signal.SIGTERM, GRACE);
         }
+        ChildrenFile.deleteFor(parent); // the parent died without its exit hook
+
     }
 }
