@@ -1,10 +1,8 @@
 package dev.multiproc.cli.lab;
 
-import dev.multiproc.CompletedProcess;
 import dev.multiproc.Multiproc;
 import dev.multiproc.ProcessEntry;
 import java.time.Duration;
-import java.util.Map;
 
 /** Seed 1, preventing zombies: fork twice, so that the grandchild belongs to init, not to us. */
 final class DoubleFork implements Row {
@@ -25,17 +23,16 @@ final class DoubleFork implements Row {
 
     @Override
     public Outcome run(LabContext lab) throws Exception {
-        var parent = lab.parentJvm("detach").start();
-        CompletedProcess out = parent.communicate(null, Duration.ofSeconds(20));
-        Map<String, String> said = Lines.keyValues(out.stdoutText());
-        long detached = Long.parseLong(said.get("detached"));
-        lab.cleanUpLater(detached);
+        LabContext.Parent started = lab.startParent("detach");
+        var parent = started.process();
+        long detached = started.pid("detached");
+        var status = parent.waitFor();
         ProcessEntry entry = ProcessEntry.of(detached).orElse(null);
         boolean alive = entry != null && !entry.zombie();
         boolean reparented = entry != null && entry.ppid() != parent.pid();
         boolean ownSession = entry != null && entry.sid() == detached;
         String evidence = "parent %d exited (%s); detached %d: state %s, ppid %s, sid %s".formatted(parent.pid(),
-                out.exitStatus(), detached, entry == null ? "gone" : entry.state(),
+                status, detached, entry == null ? "gone" : entry.state(),
                 entry == null ? "-" : entry.ppid(), entry == null ? "-" : entry.sid());
         Multiproc.killTree(detached, Duration.ofMillis(500));
         ProcessEntry after = ProcessEntry.of(detached).orElse(null);

@@ -33,11 +33,18 @@ public final class LabCommand implements Callable<Integer> {
     static List<Row> rows() {
         return List.of(
                 new ChildIsCreated(),
+                new ParentWaits(),
+                new SevenChildren(),
                 new ZombieNeverLingers(),
                 new DoubleFork(),
                 new ExitNotification(),
+                new NonDaemonAwaited(),
+                new DaemonTerminated(),
+                new ParentSignalled(),
                 new SignalsToChild(),
-                new PopenStyle());
+                new PopenStyle(),
+                new ExitVersusHalt(),
+                new WaitAfterReap());
     }
 
     @Override

@@ -65,6 +65,43 @@ final class LabContext implements AutoCloseable {
         return Command.of(argv);
     }
 
+    /** A parent JVM started for a row, and what it said before {@code ready}. */
+    record Parent(dev.multiproc.Subprocess process, java.util.Map<String, Long> said) {
+        long pid(String key) {
+            Long pid = said.get(key);
+            if (pid == null) {
+                throw new IllegalStateException("the parent did not say " + key + ": " + said);
+            }
+            return pid;
+        }
+    }
+
+    /** Starts {@link LabParent} with {@code scenario} and reads its {@code key=pid} lines up to {@code ready}. */
+    Parent startParent(String scenario, String... args) throws IOException {
+        dev.multiproc.Subprocess p = parentJvm(scenario, args).stdin(dev.multiproc.Redirect.DISCARD)
+                .stderr(dev.multiproc.Redirect.INHERIT).start();
+        java.util.Map<String, Long> said = new java.util.LinkedHashMap<>();
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.stdout()));
+        for (String line = out.readLine(); line != null && !line.equals("ready"); line = out.readLine()) {
+            String[] kv = line.split("=", 2);
+            said.put(kv[0], Long.parseLong(kv[1]));
+            cleanUpLater(Long.parseLong(kv[1]));
+        }
+        return new Parent(p, said);
+    }
+
+    /** Waits up to {@code limit} for {@code pid} to stop running (gone, or a zombie); true if it did. */
+    static boolean awaitGone(long pid, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (ProcessEntry.isRunning(pid)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
     /** Kills {@code pid} and its tree when the lab ends, if it still runs then. */
     void cleanUpLater(long pid) {
         leftovers.add(pid);
