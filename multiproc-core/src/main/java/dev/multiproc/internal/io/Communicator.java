@@ -81,20 +81,12 @@ public final class Communicator {
     }
 
     private void growPipes() {
-        List<Fd> fds = new ArrayList<>();
         if (stdin != null) {
-            fds.add(stdin.fd());
+            stdin.fd().growPipe(PIPE_SIZE);
         }
         for (Drain d : drains) {
             if (d != null) {
-                fds.add(d.pipe.fd());
-            }
-        }
-        for (Fd fd : fds) {
-            try {
-                Fds.fcntl(fd.number(), Fds.F_SETPIPE_SZ, PIPE_SIZE);
-            } catch (ErrnoException e) {
-                // EPERM above the per-user pipe budget: the default size works, only slower.
+                d.pipe.fd().growPipe(PIPE_SIZE);
             }
         }
     }

@@ -54,6 +54,24 @@ public final class Fd implements Closeable {
         }
     }
 
+    /**
+     * Asks the kernel to let this pipe hold {@code bytes}, for fewer wake-ups on large
+     * transfers; best effort (above the per-user pipe budget an unprivileged process is
+     * refused, and the default size still works).
+     */
+    public void growPipe(int bytes) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            try {
+                Fds.fcntl(fd, Fds.F_SETPIPE_SZ, bytes);
+            } catch (dev.multiproc.internal.posix.ErrnoException e) {
+                // EPERM above the budget: the default size will do
+            }
+        }
+    }
+
     /** Writes all of {@code b[off, off+len)}, parking whenever the pipe is full. */
     public void writeFully(byte[] b, int off, int len) throws IOException {
         MemorySegment source = MemorySegment.ofArray(b).asSlice(off, len);
