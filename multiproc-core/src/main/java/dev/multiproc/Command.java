@@ -2,6 +2,7 @@ package dev.multiproc;
 
 import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.Engine;
+import dev.multiproc.internal.engine.Environments;
 import dev.multiproc.internal.engine.SpawnPlan;
 import dev.multiproc.internal.engine.Stdio;
 import dev.multiproc.internal.guardian.GuardianLink;
@@ -130,19 +131,20 @@ public final class Command {
     public Command env(String name, String value) {
         requireName(name);
         requireNoNul(Objects.requireNonNull(value, "value"), "the value of " + name);
-        Command c = copy();
-        Map<String, String> changes = new LinkedHashMap<>(environmentChanges);
-        changes.put(name, value);
-        c.environmentChanges = java.util.Collections.unmodifiableMap(changes);
-        return c;
+        return withEnvironmentChange(name, value);
     }
 
     /** Removes one variable from the child's environment. */
     public Command envRemove(String name) {
         requireName(name);
+        return withEnvironmentChange(name, null);
+    }
+
+    /** A copy with {@code name} set to {@code value}, or removed if it is null. */
+    private Command withEnvironmentChange(String name, String value) {
         Command c = copy();
         Map<String, String> changes = new LinkedHashMap<>(environmentChanges);
-        changes.put(name, null);
+        changes.put(name, value);
         c.environmentChanges = java.util.Collections.unmodifiableMap(changes);
         return c;
     }
@@ -482,20 +484,7 @@ public final class Command {
 
     /** {@code NAME=value} entries, or null when the child gets this JVM's environment unchanged. */
     private List<String> resolvedEnvironment() {
-        if (environment == null && environmentChanges.isEmpty()) {
-            return null;
-        }
-        Map<String, String> merged = new LinkedHashMap<>(environment != null ? environment : System.getenv());
-        environmentChanges.forEach((name, value) -> {
-            if (value == null) {
-                merged.remove(name);
-            } else {
-                merged.put(name, value);
-            }
-        });
-        List<String> entries = new ArrayList<>(merged.size());
-        merged.forEach((name, value) -> entries.add(name + "=" + value));
-        return entries;
+        return Environments.entries(environment, environmentChanges);
     }
 
     private static void requireName(String name) {

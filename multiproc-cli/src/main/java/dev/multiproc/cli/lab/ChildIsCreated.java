@@ -4,24 +4,15 @@ import dev.multiproc.Command;
 import dev.multiproc.CompletedProcess;
 
 /** Seed 1: {@code fork()} returns twice; the parent gets the child's pid, the child its own. */
-final class ChildIsCreated implements Row {
-    @Override
-    public String claim() {
-        return "a child is created; parent and child are told apart";
+final class ChildIsCreated extends Row {
+    ChildIsCreated() {
+        super("a child is created; parent and child are told apart",
+                "os.fork() returns twice: the child's pid in the parent, 0 in the child",
+                "start() returns a handle with the child's pid; the child sees this JVM as its parent");
     }
 
     @Override
-    public String python() {
-        return "os.fork() returns twice: the child's pid in the parent, 0 in the child";
-    }
-
-    @Override
-    public String multiproc() {
-        return "start() returns a handle with the child's pid; the child sees this JVM as its parent";
-    }
-
-    @Override
-    public Outcome run(LabContext lab) throws Exception {
+    Outcome run(LabContext lab) throws Exception {
         var child = Command.of("sh", "-c", "echo $$ $PPID").start();
         CompletedProcess r = child.communicate();
         String[] ids = r.stdoutText().strip().split(" ");

@@ -4,24 +4,15 @@ import dev.multiproc.ExitStatus;
 import java.time.Duration;
 
 /** Seed 2, Process() with daemon=True: the main process terminates the child when it is done. */
-final class DaemonTerminated implements Row {
-    @Override
-    public String claim() {
-        return "daemon=True: the parent's exit terminates the child";
+final class DaemonTerminated extends Row {
+    DaemonTerminated() {
+        super("daemon=True: the parent's exit terminates the child",
+                "once the main process's logic is done, it terminates the still-running daemon child and exits",
+                "a daemon JvmProcess gets SIGTERM (tree, short grace, then SIGKILL) when the parent JVM exits");
     }
 
     @Override
-    public String python() {
-        return "once the main process's logic is done, it terminates the still-running daemon child and exits";
-    }
-
-    @Override
-    public String multiproc() {
-        return "a daemon JvmProcess gets SIGTERM (tree, short grace, then SIGKILL) when the parent JVM exits";
-    }
-
-    @Override
-    public Outcome run(LabContext lab) throws Exception {
+    Outcome run(LabContext lab) throws Exception {
         long start = System.nanoTime();
         LabContext.Parent parent = lab.startParent("daemon");
         long child = parent.pid("child");

@@ -5,24 +5,15 @@ import dev.multiproc.ProcessEntry;
 import java.time.Duration;
 
 /** Seed 1, preventing zombies: fork twice, so that the grandchild belongs to init, not to us. */
-final class DoubleFork implements Row {
-    @Override
-    public String claim() {
-        return "the double fork: a detached child is reparented, survives its parent, never a zombie";
+final class DoubleFork extends Row {
+    DoubleFork() {
+        super("the double fork: a detached child is reparented, survives its parent, never a zombie",
+                "fork twice (and setsid); the first child exits at once, the grandchild goes to init",
+                "Command.detached(): a new session, not our child from the start; the parent's exit does not touch it");
     }
 
     @Override
-    public String python() {
-        return "fork twice (and setsid); the first child exits at once, the grandchild goes to init";
-    }
-
-    @Override
-    public String multiproc() {
-        return "Command.detached(): a new session, not our child from the start; the parent's exit does not touch it";
-    }
-
-    @Override
-    public Outcome run(LabContext lab) throws Exception {
+    Outcome run(LabContext lab) throws Exception {
         LabContext.Parent started = lab.startParent("detach");
         var parent = started.process();
         long detached = started.pid("detached");

@@ -6,26 +6,17 @@ import dev.multiproc.Subprocess;
 import java.util.Arrays;
 
 /** Seed 1, preventing zombies with signals: SIGCHLD tells the parent a child ended. */
-final class ExitNotification implements Row {
+final class ExitNotification extends Row {
     private static final int TRIALS = 30;
 
-    @Override
-    public String claim() {
-        return "SIGCHLD: the parent is told when a child ends";
+    ExitNotification() {
+        super("SIGCHLD: the parent is told when a child ends",
+                "the kernel sends SIGCHLD; a handler calls waitpid() to reap",
+                "onExit() completes when the event thread has reaped the child (a pidfd turns readable)");
     }
 
     @Override
-    public String python() {
-        return "the kernel sends SIGCHLD; a handler calls waitpid() to reap";
-    }
-
-    @Override
-    public String multiproc() {
-        return "onExit() completes when the event thread has reaped the child (a pidfd turns readable)";
-    }
-
-    @Override
-    public Outcome run(LabContext lab) throws Exception {
+    Outcome run(LabContext lab) throws Exception {
         double[] micros = new double[TRIALS];
         for (int i = 0; i < TRIALS; i++) {
             Subprocess child = Command.of("sleep", "60").stdin(Redirect.DISCARD).stdout(Redirect.DISCARD)

@@ -6,26 +6,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** Seed 2, the last part: sys.exit() ends like the code running out; os._exit() ends like a SIGKILL. */
-final class ExitVersusHalt implements Row {
-    @Override
-    public String claim() {
-        return "sys.exit vs os._exit, as System.exit vs Runtime.halt";
+final class ExitVersusHalt extends Row {
+    ExitVersusHalt() {
+        super("sys.exit vs os._exit, as System.exit vs Runtime.halt",
+                "sys.exit(): as if the code ran out (non-daemon children awaited, daemon ones terminated);"
+                        + " os._exit(): as if killed, children untouched",
+                "System.exit: exit hooks run (daemons terminated, child JVMs awaited). Runtime.halt: nothing runs,"
+                        + " yet every child dies (guardian, lifeline)");
     }
 
     @Override
-    public String python() {
-        return "sys.exit(): as if the code ran out (non-daemon children awaited, daemon ones terminated);"
-                + " os._exit(): as if killed, children untouched";
-    }
-
-    @Override
-    public String multiproc() {
-        return "System.exit: exit hooks run (daemons terminated, child JVMs awaited). Runtime.halt: nothing runs,"
-                + " yet every child dies (guardian, lifeline)";
-    }
-
-    @Override
-    public Outcome run(LabContext lab) throws Exception {
+    Outcome run(LabContext lab) throws Exception {
         Path exitDir = Files.createDirectories(lab.dir().resolve("exit"));
         LabContext.Parent exited = lab.startParent("exit", exitDir.toString());
         ExitStatus exitStatus = exited.process().waitFor();

@@ -5,24 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Seed 2, Process() with daemon=False: the main process's exit waits for the child. */
-final class NonDaemonAwaited implements Row {
-    @Override
-    public String claim() {
-        return "daemon=False: the parent's exit waits for the child";
+final class NonDaemonAwaited extends Row {
+    NonDaemonAwaited() {
+        super("daemon=False: the parent's exit waits for the child",
+                "with an unfinished non-daemon child, the main process waits for it before it exits",
+                "a non-daemon JvmProcess (the default) keeps the parent JVM alive after main returns, until it ends");
     }
 
     @Override
-    public String python() {
-        return "with an unfinished non-daemon child, the main process waits for it before it exits";
-    }
-
-    @Override
-    public String multiproc() {
-        return "a non-daemon JvmProcess (the default) keeps the parent JVM alive after main returns, until it ends";
-    }
-
-    @Override
-    public Outcome run(LabContext lab) throws Exception {
+    Outcome run(LabContext lab) throws Exception {
         Path file = lab.dir().resolve("worked");
         long start = System.nanoTime();
         LabContext.Parent parent = lab.startParent("non-daemon", file.toString());

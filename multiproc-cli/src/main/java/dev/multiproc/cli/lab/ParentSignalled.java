@@ -7,27 +7,18 @@ import java.time.Duration;
 import java.util.List;
 
 /** Seed 2: SIGTERM or SIGKILL to the main process stops it; its children keep running. */
-final class ParentSignalled implements Row {
+final class ParentSignalled extends Row {
     private static final List<String> KINDS = List.of("command", "command-survives", "jvm", "jvm-survives");
 
-    @Override
-    public String claim() {
-        return "SIGTERM, then SIGKILL, to the parent: what becomes of its children";
+    ParentSignalled() {
+        super("SIGTERM, then SIGKILL, to the parent: what becomes of its children",
+                "the main process stops; its children (Process, fork, Popen) keep running, daemon or not",
+                "SIGTERM: exit hooks end the children (daemons at once, child JVMs after a grace). SIGKILL: they die too"
+                        + " (guardian, lifeline), except those started to survivesParent");
     }
 
     @Override
-    public String python() {
-        return "the main process stops; its children (Process, fork, Popen) keep running, daemon or not";
-    }
-
-    @Override
-    public String multiproc() {
-        return "SIGTERM: exit hooks end the children (daemons at once, child JVMs after a grace). SIGKILL: they die too"
-                + " (guardian, lifeline), except those started to survivesParent";
-    }
-
-    @Override
-    public Outcome run(LabContext lab) throws Exception {
+    Outcome run(LabContext lab) throws Exception {
         String python = lab.hasPython() ? "; " + pythonOrphans(lab) : "";
 
         LabContext.Parent termed = lab.startParent("children");

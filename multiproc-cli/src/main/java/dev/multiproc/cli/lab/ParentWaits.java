@@ -4,24 +4,15 @@ import dev.multiproc.ExitStatus;
 import dev.multiproc.JvmProcess;
 
 /** Seed 1: {@code os.waitpid(child, 0)} blocks the parent until the child's function is done. */
-final class ParentWaits implements Row {
-    @Override
-    public String claim() {
-        return "the parent waits for the child (waitpid), and can time it";
+final class ParentWaits extends Row {
+    ParentWaits() {
+        super("the parent waits for the child (waitpid), and can time it",
+                "os.waitpid(child, 0) returns when the child has run timeConsumingFunction and called os._exit(0)",
+                "JvmProcess.start(task) runs the function in a child JVM; join() returns its status when it is done");
     }
 
     @Override
-    public String python() {
-        return "os.waitpid(child, 0) returns when the child has run timeConsumingFunction and called os._exit(0)";
-    }
-
-    @Override
-    public String multiproc() {
-        return "JvmProcess.start(task) runs the function in a child JVM; join() returns its status when it is done";
-    }
-
-    @Override
-    public Outcome run(LabContext lab) throws Exception {
+    Outcome run(LabContext lab) throws Exception {
         JvmProcess<Long> child = JvmProcess.builder().name("timeConsumingFunction").start(LabTasks.timeConsuming(300));
         long start = System.nanoTime();
         ExitStatus status = child.join();

@@ -8,24 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** Seed 2, subprocess.Popen: start a command, talk to it, wait for it. */
-final class PopenStyle implements Row {
-    @Override
-    public String claim() {
-        return "a Popen-style command: communicate, then wait";
+final class PopenStyle extends Row {
+    PopenStyle() {
+        super("a Popen-style command: communicate, then wait",
+                "Popen(...).communicate(input) returns (out, err); wait() returns the returncode",
+                "Command.start().communicate(input, timeout) returns the output and status; waitFor() returns it again");
     }
 
     @Override
-    public String python() {
-        return "Popen(...).communicate(input) returns (out, err); wait() returns the returncode";
-    }
-
-    @Override
-    public String multiproc() {
-        return "Command.start().communicate(input, timeout) returns the output and status; waitFor() returns it again";
-    }
-
-    @Override
-    public Outcome run(LabContext lab) throws Exception {
+    Outcome run(LabContext lab) throws Exception {
         Subprocess p = Command.of("sh", "-c", "read x; echo \"got $x\"; echo warning >&2; exit 2").start();
         CompletedProcess r = p.communicate("hello\n".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(10));
         ExitStatus again = p.waitFor();

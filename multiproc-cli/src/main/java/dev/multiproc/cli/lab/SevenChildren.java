@@ -5,27 +5,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Seed 1, several forks: NUM_PROCESSES = 7 children run timeConsumingFunction at once. */
-final class SevenChildren implements Row {
+final class SevenChildren extends Row {
     private static final int CHILDREN = 7;
     private static final int MILLION_ROUNDS = 400;
 
-    @Override
-    public String claim() {
-        return "seven CPU-bound children run in parallel, faster than one after another";
+    SevenChildren() {
+        super("seven CPU-bound children run in parallel, faster than one after another",
+                "fork() seven times in a loop, each child runs timeConsumingFunction and os._exit(0); waitpid each",
+                "start seven JvmProcess tasks, then join them; the same seven joined one by one for the serial time");
     }
 
     @Override
-    public String python() {
-        return "fork() seven times in a loop, each child runs timeConsumingFunction and os._exit(0); waitpid each";
-    }
-
-    @Override
-    public String multiproc() {
-        return "start seven JvmProcess tasks, then join them; the same seven joined one by one for the serial time";
-    }
-
-    @Override
-    public Outcome run(LabContext lab) throws Exception {
+    Outcome run(LabContext lab) throws Exception {
         long start = System.nanoTime();
         for (int i = 0; i < CHILDREN; i++) {
             JvmProcess.start(LabTasks.timeConsuming(MILLION_ROUNDS)).join();

@@ -6,24 +6,15 @@ import dev.multiproc.Redirect;
 import dev.multiproc.Subprocess;
 
 /** Seed 2: SIGTERM or SIGKILL to a child stops the child; the parent goes on. */
-final class SignalsToChild implements Row {
-    @Override
-    public String claim() {
-        return "SIGTERM and SIGKILL to a child: it stops, the parent goes on";
+final class SignalsToChild extends Row {
+    SignalsToChild() {
+        super("SIGTERM and SIGKILL to a child: it stops, the parent goes on",
+                "the child stops, the parent is unaffected; returncode -15 and -9",
+                "the same, through a pidfd; ExitStatus.returncode() is -15 and -9");
     }
 
     @Override
-    public String python() {
-        return "the child stops, the parent is unaffected; returncode -15 and -9";
-    }
-
-    @Override
-    public String multiproc() {
-        return "the same, through a pidfd; ExitStatus.returncode() is -15 and -9";
-    }
-
-    @Override
-    public Outcome run(LabContext lab) throws Exception {
+    Outcome run(LabContext lab) throws Exception {
         Command sleep = Command.of("sleep", "60").stdin(Redirect.DISCARD).stdout(Redirect.DISCARD).stderr(Redirect.DISCARD);
         Subprocess a = sleep.start();
         Subprocess b = sleep.start();

@@ -6,24 +6,15 @@ import dev.multiproc.JvmProcess;
 import dev.multiproc.Subprocess;
 
 /** Seed 2's caution: os.wait()/waitpid() on a daemon child that join() already reaped raises ECHILD. */
-final class WaitAfterReap implements Row {
-    @Override
-    public String claim() {
-        return "waiting on a child that was already reaped";
+final class WaitAfterReap extends Row {
+    WaitAfterReap() {
+        super("waiting on a child that was already reaped",
+                "os.waitpid() on a daemon Process child after join() raises OSError [Errno 10] ECHILD; join() is fine",
+                "the status is kept once reaped: join()/waitFor() again, from any thread, return it; never ECHILD");
     }
 
     @Override
-    public String python() {
-        return "os.waitpid() on a daemon Process child after join() raises OSError [Errno 10] ECHILD; join() is fine";
-    }
-
-    @Override
-    public String multiproc() {
-        return "the status is kept once reaped: join()/waitFor() again, from any thread, return it; never ECHILD";
-    }
-
-    @Override
-    public Outcome run(LabContext lab) throws Exception {
+    Outcome run(LabContext lab) throws Exception {
         String python = "";
         if (lab.hasPython()) {
             python = "; Python, live: " + lab.python("""

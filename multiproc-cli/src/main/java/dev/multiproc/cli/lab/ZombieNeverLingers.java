@@ -6,26 +6,17 @@ import dev.multiproc.Redirect;
 import dev.multiproc.Subprocess;
 
 /** Seed 2, on zombies: a child that exits while nobody waits stays {@code Z} until its parent reaps it. */
-final class ZombieNeverLingers implements Row {
+final class ZombieNeverLingers extends Row {
     private static final long WATCH_NANOS = 500_000_000L;
 
-    @Override
-    public String claim() {
-        return "a child that exits while nobody waits becomes a zombie";
+    ZombieNeverLingers() {
+        super("a child that exits while nobody waits becomes a zombie",
+                "without wait()/join()/communicate(), the child shows as Z in ps until the parent ends",
+                "the event thread reaps it at once; it is never Z beyond a few ms, and its status stays available");
     }
 
     @Override
-    public String python() {
-        return "without wait()/join()/communicate(), the child shows as Z in ps until the parent ends";
-    }
-
-    @Override
-    public String multiproc() {
-        return "the event thread reaps it at once; it is never Z beyond a few ms, and its status stays available";
-    }
-
-    @Override
-    public Outcome run(LabContext lab) throws Exception {
+    Outcome run(LabContext lab) throws Exception {
         String python = "";
         if (lab.hasPython()) {
             String seen = lab.python("""

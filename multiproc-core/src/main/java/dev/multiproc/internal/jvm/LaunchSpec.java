@@ -1,9 +1,9 @@
 package dev.multiproc.internal.jvm;
 
 import dev.multiproc.Redirect;
+import dev.multiproc.internal.engine.Environments;
 import java.io.File;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,7 +50,7 @@ record LaunchSpec(List<String> argv, List<String> environment, String directory,
             argv.add(MAIN_CLASS);
         }
         argv.add("--parent=" + ProcessHandle.current().pid());
-        return new LaunchSpec(List.copyOf(argv), environment(config.environmentChanges()),
+        return new LaunchSpec(List.copyOf(argv), Environments.entries(null, config.environmentChanges()),
                 config.directory() == null ? null : config.directory().toString(),
                 config.stdout(), config.stderr(), config.tailsStderr());
     }
@@ -72,22 +72,5 @@ record LaunchSpec(List<String> argv, List<String> environment, String directory,
             }
         }
         return cp;
-    }
-
-    private static List<String> environment(Map<String, String> changes) {
-        if (changes.isEmpty()) {
-            return null;
-        }
-        Map<String, String> merged = new LinkedHashMap<>(System.getenv());
-        changes.forEach((name, value) -> {
-            if (value == null) {
-                merged.remove(name);
-            } else {
-                merged.put(name, value);
-            }
-        });
-        List<String> entries = new ArrayList<>(merged.size());
-        merged.forEach((name, value) -> entries.add(name + "=" + value));
-        return entries;
     }
 }
