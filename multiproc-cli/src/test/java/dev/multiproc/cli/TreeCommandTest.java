@@ -77,10 +77,11 @@ class TreeCommandTest {
             assertTrue(d.contains("command, daemon"), d);
             String p = line(lines, plain.pid()).orElseThrow(() -> new AssertionError(out.stdout()));
             assertTrue(p.contains(" command ") && !p.contains("daemon"), p);
-            String zombie = lines.stream().filter(l -> l.contains("<defunct>")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no zombie marked:\n" + out.stdout()));
+            String zombie = lines.stream()
+                    .filter(l -> l.contains("<defunct>") && fields(l)[1].equals(Long.toString(daemon.pid())))
+                    .findFirst().orElseThrow(() -> new AssertionError("no zombie marked under " + daemon.pid()
+                            + ":\n" + out.stdout()));
             assertEquals("Z", fields(zombie)[4], zombie);
-            assertEquals(Long.toString(daemon.pid()), fields(zombie)[1], zombie);
         } finally {
             daemon.killTree(java.time.Duration.ZERO);
             plain.kill();
