@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The first line is {@code jvm PID STARTTIME}, so a reader can tell a stale file (its JVM
  * gone, or its pid reused) from a live one; then one line per live child:
  * {@code PID KIND DAEMON STARTED-EPOCH-MILLIS NAME}. It is rewritten at most every {@link #DELAY_MILLIS} ms after
- * the children change, on a virtual thread (never on the spawn or reap path), and deleted at a
- * normal exit. Writing it can be turned off with {@code -Ddev.multiproc.childrenFile=false};
+ * the children change, by the event thread (a write of a few hundred bytes; a virtual thread
+ * would make the JDK start carrier threads, and the library's threads must stay two), never
+ * on the spawn or reap path; and deleted at a normal exit. Writing it can be turned off with {@code -Ddev.multiproc.childrenFile=false};
  * failing to write it is not an error.
  */
 public final class ChildrenFile {
@@ -81,8 +82,7 @@ public final class ChildrenFile {
     /** Notes that the children changed; the file is rewritten a moment later. */
     void changed() {
         if (ENABLED && pending.compareAndSet(false, true)) {
-            engine.loop().schedule(TimeUnit.MILLISECONDS.toNanos(DELAY_MILLIS),
-                    () -> Thread.ofVirtual().name("multiproc-children-file").start(this::write));
+            engine.loop().schedule(TimeUnit.MILLISECONDS.toNanos(DELAY_MILLIS), this::write);
         }
     }
 
