@@ -190,8 +190,7 @@ class ProcessPoolBadInputTest {
     @Test
     void aJvmOptionTheJvmRefuses_breaksThePool_withTheJvmsMessage() throws Exception {
         try (ProcessPool broken = ProcessPool.builder().workers(2).jvmOptions("-XX:+NoSuchOptionAtAll").build()) {
-            ExecutionException e = assertThrows(ExecutionException.class, () -> broken.submit(() -> 1).get());
-            WorkerDiedException died = assertInstanceOf(WorkerDiedException.class, e.getCause());
+            WorkerDiedException died = assertInstanceOf(WorkerDiedException.class, failureOfASubmit(broken));
             assertMessage(died, "could not start", "NoSuchOptionAtAll");
             assertTrue(died.stderrTail().contains("Unrecognized VM option"), died.stderrTail());
             RejectedExecutionException r = assertThrows(RejectedExecutionException.class, () -> broken.submit(() -> 2));
@@ -205,12 +204,27 @@ class ProcessPoolBadInputTest {
         try (ProcessPool broken = ProcessPool.builder().workers(2).initializer(() -> {
             throw new IllegalStateException("no database");
         }).build()) {
-            ExecutionException e = assertThrows(ExecutionException.class, () -> broken.submit(() -> 1).get());
-            WorkerDiedException died = assertInstanceOf(WorkerDiedException.class, e.getCause());
+            WorkerDiedException died = assertInstanceOf(WorkerDiedException.class, failureOfASubmit(broken));
             assertMessage(died, "initializer", "no database");
             assertInstanceOf(IllegalStateException.class, died.getCause());
             assertTrue(broken.awaitTermination(20, TimeUnit.SECONDS));
         }
+    }
+
+    /**
+     * The failure a task meets in a pool that breaks as it starts: its future's, or (if the
+     * pool broke before the task came) the cause of the rejection.
+     */
+    private static Throwable failureOfASubmit(ProcessPool broken) throws InterruptedException {
+        try {
+            broken.submit(() -> 1).get();
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (RejectedExecutionException e) {
+            assertMessage(e, "broken");
+            return e.getCause();
+        }
+        throw new AssertionError("a task ran in a pool that cannot start its workers");
     }
 
     @Test

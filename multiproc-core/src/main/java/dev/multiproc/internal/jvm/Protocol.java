@@ -27,9 +27,10 @@ import java.io.IOException;
  * a time, in the order they came. The parent sends one {@link #SETUP} frame ({@link WorkerSetup}),
  * then job frames ({@link #CALL}, {@link #APPLY}, {@link #CHUNK}) and the frames that manage
  * them ({@link #DEFINE}, {@link #FORGET}, {@link #SKIP}). The worker answers {@link #READY}
- * once its initializer ran (or {@link #INIT_FAILED}), then exactly one frame per job, in the
- * jobs' order: {@link #RESULT}, {@link #FAILURE}, {@link #CHUNK_RESULT} or {@link #SKIPPED}.
- * Answers carry no job id: the parent knows which job each worker has in hand, in order. Values
+ * once its initializer ran (or {@link #INIT_FAILED}), then exactly one frame per job: {@link
+ * #RESULT}, {@link #FAILURE} or {@link #CHUNK_RESULT} in the jobs' order, or {@link #SKIPPED}
+ * with the job's number, at any time. Answers in order carry no job id: the parent knows which
+ * jobs each worker has in hand, in order. Values
  * are encoded by {@link Values}. End of file on {@link #TO_CHILD_FD} tells a worker to finish
  * the jobs it has and exit with 0.
  *
@@ -76,7 +77,7 @@ public final class Protocol {
     public static final byte INIT_FAILED = 'I';
     /** Worker to parent: a chunk's answers: a count n, then n values, each maybe a {@link Values#FAILURE}. */
     public static final byte CHUNK_RESULT = 'k';
-    /** Worker to parent: the job was skipped as asked. */
+    /** Worker to parent: the job with this int number was skipped as asked (out of order). */
     public static final byte SKIPPED = 'x';
 
     private Protocol() {}

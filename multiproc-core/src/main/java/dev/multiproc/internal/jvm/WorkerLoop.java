@@ -6,10 +6,10 @@ import java.io.IOException;
 import java.io.NotSerializableException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -25,10 +25,15 @@ import java.util.function.Function;
  * Batching answers inside this JVM would have made an innocent job look like the culprit.
  * Answers are still read in batches by the parent: one read takes whatever is in the pipe.
  *
- * <h2>Reading ahead</h2>
+ * <h2>Skipping</h2>
  * Before each job, what is already in the pipe is read and parsed, so that a {@link
- * Protocol#SKIP} sent after a job was queued here is seen before that job is reached. Jobs
- * are never run out of order.
+ * Protocol#SKIP} sent after a job was queued here is seen before that job is reached; and while
+ * a job runs, the {@link Lifeline}'s thread does the same at each of its polls, so that jobs
+ * queued behind a long one can be taken back and run by another worker. A skipped job is taken
+ * out of the queue and answered at once with {@link Protocol#SKIPPED} and its number (the one
+ * answer that may come out of order), written before any later job starts: so the rule above
+ * holds. Jobs are never run out of order. The input (buffer, queue) belongs to whoever holds
+ * {@link #input}; answers are written whole under {@link #output}'s monitor.
  *
  * <h2>Out of memory</h2>
  * A task that runs out of memory may leave this JVM in any state (another thread's allocation
@@ -41,15 +46,20 @@ final class WorkerLoop {
 
     private final FileInputStream in;
     private final FileOutputStream out;
-    private final FrameBuffer input = new FrameBuffer(1 << 16, Integer.MAX_VALUE);
-    private final ArrayDeque<Protocol.Frame> pending = new ArrayDeque<>();
-    private final Set<Integer> skips = new HashSet<>();
+    /** A frame read and not handled yet; {@code seq} is a job's number, -1 for other frames. */
+    private record Pending(int seq, Protocol.Frame frame) {}
+
+    private final ReentrantLock input = new ReentrantLock();
+    private final FrameBuffer buffer = new FrameBuffer(1 << 16, Integer.MAX_VALUE);
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final WireBuffer output = new WireBuffer(1 << 16);
     /** Function ids to functions, or to the encoded failure to load one. */
     private final Map<Integer, Object> functions = new HashMap<>();
     private SerialLimits limits = SerialLimits.defaults();
     private int nextJob;
     private boolean eof;
+    /** True while a job runs: the lifeline's thread may read the channel meanwhile. */
+    private volatile boolean running;
 
     private WorkerLoop(FileInputStream in, FileOutputStream out) {
         this.in = in;
@@ -72,7 +82,7 @@ final class WorkerLoop {
             return Lifeline.EXIT_CODE; // the parent went away before setting us up
         }
         if (parent > 0) {
-            Lifeline.start(parent);
+            Lifeline.start(parent, this::lookWhileRunning);
         }
         WorkerSetup setup = WorkerSetup.decode(first.payload());
         Thread.currentThread().setName(setup.name());
@@ -83,19 +93,40 @@ final class WorkerLoop {
         emptyFrame(Protocol.READY);
         flush();
         while (true) {
-            Protocol.Frame frame = pending.peek();
-            if (frame == null) {
-                flush();
-                if (eof) {
-                    return 0;
+            Pending next;
+            input.lock();
+            try {
+                if (!eof && in.available() > 0) {
+                    fill(); // sees the SKIPs sent since, before the next job starts
                 }
-                fill();
-                continue;
+                next = pending.poll();
+                if (next == null) {
+                    if (eof) {
+                        return 0;
+                    }
+                    flush();
+                    fill(); // waits for the parent
+                    continue;
+                }
+            } finally {
+                input.unlock();
             }
-            if (isJob(frame.type()) && !eof && in.available() > 0) {
-                fill(); // sees the SKIPs sent since, before the job starts
+            handle(next);
+        }
+    }
+
+    /** On the lifeline's thread: while a job runs, reads what came, so that SKIPs take effect. */
+    private void lookWhileRunning() {
+        if (running && input.tryLock()) {
+            try {
+                if (running && !eof && in.available() > 0) {
+                    fill();
+                }
+            } catch (IOException e) {
+                // the main loop will see it
+            } finally {
+                input.unlock();
             }
-            handle(pending.poll());
         }
     }
 
@@ -117,41 +148,28 @@ final class WorkerLoop {
         return type == Protocol.CALL || type == Protocol.APPLY || type == Protocol.CHUNK;
     }
 
-    private void handle(Protocol.Frame frame) throws IOException {
+    private void handle(Pending next) throws IOException {
+        Protocol.Frame frame = next.frame();
         byte[] payload = frame.payload();
+        if (isJob(frame.type())) {
+            running = true;
+            try {
+                switch (frame.type()) {
+                    case Protocol.CALL -> call(payload);
+                    case Protocol.APPLY -> apply(new WireReader(payload));
+                    default -> chunk(new WireReader(payload));
+                }
+            } finally {
+                running = false;
+            }
+            flush();
+            return;
+        }
         switch (frame.type()) {
-            case Protocol.CALL -> {
-                if (!skipped()) {
-                    call(payload);
-                }
-            }
-            case Protocol.APPLY -> {
-                if (!skipped()) {
-                    apply(new WireReader(payload));
-                }
-            }
-            case Protocol.CHUNK -> {
-                if (!skipped()) {
-                    chunk(new WireReader(payload));
-                }
-            }
             case Protocol.DEFINE -> define(new WireReader(payload));
             case Protocol.FORGET -> functions.remove(new WireReader(payload).getInt());
             default -> throw new IOException("unknown frame type " + frame.type());
         }
-        if (isJob(frame.type())) {
-            flush();
-        }
-    }
-
-    /** Takes the next job's number; true (and answers SKIPPED) if the parent asked to skip it. */
-    private boolean skipped() {
-        int job = nextJob++;
-        if (!skips.isEmpty() && skips.remove(job)) {
-            emptyFrame(Protocol.SKIPPED);
-            return true;
-        }
-        return false;
     }
 
     private void call(byte[] payload) {
@@ -322,32 +340,42 @@ final class WorkerLoop {
         }
         System.out.flush();
         System.err.flush();
-        out.write(output.array(), 0, output.length());
+        synchronized (output) {
+            out.write(output.array(), 0, output.length());
+        }
         output.clear();
     }
 
-    /** Reads what the pipe has (waiting if it is empty) and parses it. */
+    /** Reads what the pipe has (waiting if it is empty) and parses it; holding {@link #input}. */
     private void fill() throws IOException {
-        int room = input.room(); // first: it may move or grow the array
-        int n = in.read(input.array(), input.end(), room);
+        int room = buffer.room(); // first: it may move or grow the array
+        int n = in.read(buffer.array(), buffer.end(), room);
         if (n < 0) {
             eof = true;
         } else {
-            input.filled(n);
+            buffer.filled(n);
         }
-        parse();
+        Protocol.Frame frame;
+        while ((frame = buffer.next()) != null) {
+            if (frame.type() == Protocol.SKIP) {
+                skip(new WireReader(frame.payload()).getInt());
+            } else {
+                pending.add(new Pending(isJob(frame.type()) ? nextJob++ : -1, frame));
+            }
+        }
     }
 
-    private void parse() throws IOException {
-        Protocol.Frame frame;
-        while ((frame = input.next()) != null) {
-            if (frame.type() == Protocol.SKIP) {
-                int job = new WireReader(frame.payload()).getInt();
-                if (job >= nextJob) {
-                    skips.add(job);
+    /** Drops job {@code seq} if it has not started, and says so at once; else the job's answer will. */
+    private void skip(int seq) throws IOException {
+        for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
+            if (it.next().seq() == seq) {
+                it.remove();
+                byte[] frame = {Protocol.SKIPPED, 0, 0, 0, 4, (byte) (seq >>> 24), (byte) (seq >>> 16),
+                        (byte) (seq >>> 8), (byte) seq};
+                synchronized (output) {
+                    out.write(frame); // before any later job starts: see the class comment
                 }
-            } else {
-                pending.add(frame);
+                return;
             }
         }
     }
@@ -356,6 +384,7 @@ final class WorkerLoop {
         while (pending.isEmpty() && !eof) {
             fill();
         }
-        return pending.poll();
+        Pending p = pending.poll();
+        return p == null ? null : p.frame();
     }
 }

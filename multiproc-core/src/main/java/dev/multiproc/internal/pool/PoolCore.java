@@ -20,6 +20,7 @@ import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CancellationException;
@@ -89,6 +90,8 @@ public final class PoolCore {
 
     private static final long STDERR_WAIT_MILLIS = 300;
     private static final int MAX_START_FAILURES = 3;
+    /** How long a worker's job must have run before an idle worker takes the jobs queued behind it. */
+    static final long STEAL_AFTER_NANOS = 2_000_000;
 
     private final PoolConfig config;
     private final Answers answers;
@@ -109,6 +112,7 @@ public final class PoolCore {
     private long idCount;
     private int functionCount;
     private int rotation;
+    private boolean stealCheckArmed;
 
     private PoolCore(PoolConfig config) throws ErrnoException {
         this.config = config;
@@ -253,10 +257,69 @@ public final class PoolCore {
             }
             Unit unit = nextUnit();
             if (unit == null) {
+                steal(batch);
                 return;
             }
             give(w, unit, batch);
         }
+    }
+
+    /**
+     * With nothing left to give and a worker idle, takes back up to half of the jobs waiting
+     * behind a job that has run for {@link #STEAL_AFTER_NANOS}: they are skipped there (a
+     * SKIP frame) and come back to the queue when the worker answers SKIPPED. If a worker's job
+     * is not that old yet, a check is scheduled for when it will be.
+     */
+    private void steal(Batch batch) {
+        long now = System.nanoTime();
+        for (Worker idle : workers) {
+            if (!idle.ready || idle.dying || idle.retiring || !idle.inHand.isEmpty()) {
+                continue;
+            }
+            Worker victim = null;
+            long soonest = Long.MAX_VALUE;
+            for (Worker w : workers) {
+                if (w.stuckBehindHead(now, STEAL_AFTER_NANOS) && unstarted(w) > 0
+                        && (victim == null || unstarted(w) > unstarted(victim))) {
+                    victim = w;
+                } else if (w.stuckBehindHead(now, 0) && unstarted(w) > 0) {
+                    soonest = Math.min(soonest, w.headSince + STEAL_AFTER_NANOS - now);
+                }
+            }
+            if (victim == null) {
+                if (soonest != Long.MAX_VALUE && !stealCheckArmed) {
+                    stealCheckArmed = true;
+                    Engine.get().loop().schedule(Math.max(soonest, 100_000), () -> io.post(b -> {
+                        stealCheckArmed = false;
+                        dispatch(b);
+                    }));
+                }
+                return;
+            }
+            int take = Math.max(1, unstarted(victim) / 2);
+            Iterator<Unit> tail = victim.inHand.descendingIterator();
+            while (take > 0 && tail.hasNext()) {
+                Unit u = tail.next();
+                if (u != victim.inHand.peek() && !u.settled && !u.reclaiming) {
+                    u.reclaiming = true;
+                    skip(victim, u, batch);
+                    take--;
+                }
+            }
+        }
+    }
+
+    /** The jobs in {@code w}'s hand behind the first that could still be taken back. */
+    private static int unstarted(Worker w) {
+        int n = 0;
+        boolean first = true;
+        for (Unit u : w.inHand) {
+            if (!first && !u.settled && !u.reclaiming) {
+                n++;
+            }
+            first = false;
+        }
+        return n;
     }
 
     /** The worker to give the next job to: a ready one first, then the fewest jobs in hand. */
@@ -403,6 +466,7 @@ public final class PoolCore {
         if (!workers.contains(w)) {
             return; // gone already
         }
+        Unit head = w.inHand.peek();
         int count = 0;
         for (Protocol.Frame f : frames) {
             switch (f.type()) {
@@ -410,15 +474,13 @@ public final class PoolCore {
                     w.ready = true;
                     everReady = true;
                     startFailures = 0;
-                    if (!w.inHand.isEmpty()) {
-                        startHead(w, now);
-                    }
+                    head = null; // the first job in hand starts now
                 }
                 case Protocol.INIT_FAILED -> {
                     breakPool(initializerFailed(w, f.payload()), batch);
                     return;
                 }
-                case Protocol.RESULT, Protocol.FAILURE, Protocol.CHUNK_RESULT, Protocol.SKIPPED -> {
+                case Protocol.RESULT, Protocol.FAILURE, Protocol.CHUNK_RESULT -> {
                     Unit u = w.inHand.poll();
                     if (u == null) {
                         kill(w, null, batch); // an answer nobody asked for: the protocol is broken
@@ -430,6 +492,7 @@ public final class PoolCore {
                         batch.answer(u, w, f);
                     }
                 }
+                case Protocol.SKIPPED -> skipped(w, f.payload());
                 default -> {
                     kill(w, null, batch);
                     return;
@@ -438,6 +501,8 @@ public final class PoolCore {
         }
         if (count > 0) {
             w.measured(count, now - w.headSince);
+        }
+        if (w.inHand.peek() != head && w.ready) {
             if (!w.inHand.isEmpty()) {
                 startHead(w, now);
             } else if (w.retiring) {
@@ -448,6 +513,24 @@ public final class PoolCore {
             io.unregister(w);
             if (!w.dying && !(w.inputClosed && w.inHand.isEmpty())) {
                 kill(w, null, batch); // its answers ended early: make sure the process ends too
+            }
+        }
+    }
+
+    /** {@code w} skipped a job as asked: a job taken back goes to the queue; a cancelled one is gone. */
+    private void skipped(Worker w, byte[] payload) {
+        int seq = payload.length == 4 ? (payload[0] & 0xff) << 24 | (payload[1] & 0xff) << 16
+                | (payload[2] & 0xff) << 8 | (payload[3] & 0xff) : -1;
+        for (Iterator<Unit> it = w.inHand.iterator(); it.hasNext(); ) {
+            Unit u = it.next();
+            if (u.seq == seq) {
+                it.remove();
+                if (u.reclaiming && !u.settled) {
+                    u.reclaiming = false;
+                    u.worker = null;
+                    retry.addFirst(u); // taken back: an idle worker runs it
+                }
+                return;
             }
         }
     }
@@ -533,6 +616,7 @@ public final class PoolCore {
         for (int i = back.size() - 1; i >= 0; i--) {
             Unit u = back.get(i);
             u.worker = null;
+            u.reclaiming = false;
             retry.addFirst(u);
         }
         if (!w.ready && w.killedFor == null && (state == State.RUNNING || state == State.SHUTDOWN)) {

@@ -16,6 +16,11 @@ abstract sealed class Unit permits TaskUnit, MapUnit {
      * nothing else may decide it. Set under the pool's lock.
      */
     boolean settled;
+    /**
+     * Its worker was asked to skip it so that an idle worker can run it instead: a SKIPPED
+     * answer puts it back in the queue; any other answer is its outcome, as usual.
+     */
+    boolean reclaiming;
 
     /** Writes its job frame (and what must come before it) for {@code worker}. */
     abstract void encode(WireBuffer out, Worker worker);

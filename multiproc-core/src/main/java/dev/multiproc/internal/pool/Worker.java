@@ -49,6 +49,8 @@ final class Worker {
     boolean timerArmed;
     /** Average time per job, or 0 before the first answer. */
     long serviceNanos;
+    /** How many jobs it may hold now; grows at most twice per answer read, see {@link #measured}. */
+    private int window = 1;
 
     Worker(long id, String name, WorkerJvm jvm, FrameBuffer answers) {
         this.id = id;
@@ -68,16 +70,25 @@ final class Worker {
      * others back), then enough to cover {@link #LEAD_NANOS} of its measured pace.
      */
     int window() {
-        if (serviceNanos == 0) {
-            return 1;
-        }
-        return (int) Math.min(MAX_WINDOW, 1 + LEAD_NANOS / serviceNanos);
+        return window;
     }
 
-    /** Records {@code answered} answers that came {@code elapsed} nanoseconds after the head started. */
+    /**
+     * Records {@code answered} answers that came {@code elapsed} nanoseconds after the first of
+     * them started. The window follows the pace at once when it shrinks, but grows at most
+     * twice per read (a slow start): one tiny first task must not open it wide for the slow
+     * ones that may follow.
+     */
     void measured(int answered, long elapsed) {
         long sample = Math.max(1, elapsed / answered);
         serviceNanos = serviceNanos == 0 ? sample : (3 * serviceNanos + sample) / 4;
+        int target = (int) Math.min(MAX_WINDOW, 1 + LEAD_NANOS / serviceNanos);
+        window = Math.min(target, 2 * window);
+    }
+
+    /** True if its first job in hand has run for {@code nanos} and others wait behind it. */
+    boolean stuckBehindHead(long now, long nanos) {
+        return ready && !dying && !inputClosed && inHand.size() > 1 && now - headSince >= nanos;
     }
 
     /** True (and it counts as defined from now) if {@code call}'s function must be sent first. */
