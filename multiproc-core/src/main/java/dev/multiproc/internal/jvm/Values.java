@@ -127,11 +127,6 @@ public final class Values {
         };
     }
 
-    /** The length of the failure that follows a {@link #FAILURE} tag, after which it starts. */
-    public static int failureLength(WireReader in) throws IOException {
-        return in.getLength();
-    }
-
     private static int checkArray(int n, SerialLimits limits) throws IOException {
         if (n > limits.maxBytes()) {
             throw new IOException("a byte[] of " + n + " bytes is over the limit of " + limits.maxBytes()

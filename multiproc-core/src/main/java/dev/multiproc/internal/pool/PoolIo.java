@@ -1,6 +1,7 @@
 package dev.multiproc.internal.pool;
 
 import dev.multiproc.internal.engine.Engine;
+import dev.multiproc.internal.jvm.Protocol;
 import dev.multiproc.internal.posix.Epoll;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
@@ -166,11 +167,16 @@ final class PoolIo {
                     }
                 }
                 Batch batch = core.newBatch();
-                List<List<dev.multiproc.internal.jvm.Protocol.Frame>> answers = new ArrayList<>(readable.size());
-                for (Worker w : readable) {
-                    answers.add(core.read(w));
+                try {
+                    List<List<Protocol.Frame>> answers = new ArrayList<>(readable.size());
+                    for (Worker w : readable) {
+                        answers.add(core.read(w));
+                    }
+                    core.turn(batch, readable, answers, mailbox);
+                } catch (RuntimeException | Error e) {
+                    // A bug of ours must not stop the pool's only reader: say it, go on.
+                    System.getLogger(PoolIo.class.getName()).log(System.Logger.Level.ERROR, name + ": a turn failed", e);
                 }
-                core.turn(batch, readable, answers, mailbox);
                 batch.send();
                 deliveringSince = System.nanoTime();
                 delivering = me;
