@@ -235,7 +235,7 @@ public final class PoolCore {
     }
 
     /** A new id for a map call's function. */
-    public int newFunctionId() {
+    int newFunctionId() {
         lock.lock();
         try {
             return ++functionCount;
@@ -472,6 +472,7 @@ public final class PoolCore {
             switch (f.type()) {
                 case Protocol.READY -> {
                     w.ready = true;
+                    w.headSince = now;
                     everReady = true;
                     startFailures = 0;
                     head = null; // the first job in hand starts now

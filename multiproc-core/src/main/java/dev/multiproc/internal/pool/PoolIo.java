@@ -123,10 +123,14 @@ final class PoolIo {
         }
     }
 
-    /** Ends the thread after its current turn; the pool has terminated. */
+    /** Ends the thread after its current turn (or closes at once if it never started); the pool has terminated. */
     void stop() {
         stopped = true;
-        wake();
+        if (reader == null) {
+            close();
+        } else {
+            wake();
+        }
     }
 
     /** True if the calling thread is one of this pool's threads, which must never wait for the pool. */
@@ -147,7 +151,7 @@ final class PoolIo {
                     n = Epoll.epoll_wait(epfd, events, -1);
                 } catch (ErrnoException e) {
                     System.getLogger(PoolIo.class.getName()).log(System.Logger.Level.ERROR, name + ": epoll_wait failed", e);
-                    return;
+                    return; // only a closed epoll fd makes it fail, and only stop() closes it
                 }
                 readable.clear();
                 for (int i = 0; i < n; i++) {
