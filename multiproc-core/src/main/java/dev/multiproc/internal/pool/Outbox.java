@@ -35,6 +35,13 @@ final class Outbox {
         return pending;
     }
 
+    /** Appends a frame whose payload is one int (SKIP, FORGET); call {@link #send} after. */
+    synchronized void appendInt(byte type, int value) {
+        int at = pending.beginFrame(type);
+        pending.putInt(value);
+        pending.endFrame(at);
+    }
+
     /** How many bytes wait to be written. */
     synchronized int backlog() {
         return pending.length();

@@ -4,21 +4,14 @@ import dev.multiproc.ExitStatus;
 import dev.multiproc.MultiprocException;
 import dev.multiproc.Signal;
 import dev.multiproc.TaskTimeoutException;
-import dev.multiproc.WorkerDiedException;
 import dev.multiproc.internal.engine.Engine;
-import dev.multiproc.internal.io.Fd;
 import dev.multiproc.internal.jvm.FrameBuffer;
 import dev.multiproc.internal.jvm.Protocol;
-import dev.multiproc.internal.jvm.RemoteFailure;
-import dev.multiproc.internal.jvm.WireBuffer;
 import dev.multiproc.internal.jvm.WorkerJvm;
 import dev.multiproc.internal.jvm.WorkerSetup;
 import dev.multiproc.internal.posix.ErrnoException;
-import dev.multiproc.internal.posix.Fds;
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -34,8 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * happens when a worker dies, when a job is over its deadline, when the pool ends.
  *
  * <h2>Dispatch and pipelining</h2>
- * Jobs wait in {@link #queue} (tasks in submission order, and map calls, which hand out their
- * elements a unit at a time) behind {@link #retry} (jobs given back by a dead worker). A job
+ * Jobs wait in the {@link JobQueue} (tasks in submission order, and map calls, which hand out
+ * their elements a unit at a time, behind the jobs workers gave back). A job
  * is given to the ready worker with the fewest jobs in hand that has room, and its frame is
  * appended to that worker's {@link Outbox} at once, under the lock, so the order of frames in
  * the pipe is the order of {@link Worker#inHand}. The thread that gave the job writes it after
@@ -54,7 +47,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code WorkerLoop}), and answers carry no id: the n-th answer is for the n-th job in hand.
  * So when a worker dies, the first job still in hand is the one it was running, and the
  * others never started. Only that one fails ({@link WorkerDiedException}, with the exit status
- * and the end of the worker's stderr); the others go back to {@link #retry} and run elsewhere.
+ * and the end of the worker's stderr); the others go back to the queue and run elsewhere.
  * A worker that dies before its READY ran nothing: all its jobs go back.
  *
  * <h2>Deadlines and cancellation</h2>
@@ -99,10 +92,8 @@ public final class PoolCore {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition room = lock.newCondition();
     private final Condition ended = lock.newCondition();
-    private final ArrayDeque<Unit> retry = new ArrayDeque<>();
-    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    private final JobQueue queue = new JobQueue();
     private final List<Worker> workers = new ArrayList<>();
-    private int queuedTasks;
     private int starting;
     private State state = State.RUNNING;
     private RuntimeException broken;
@@ -196,8 +187,8 @@ public final class PoolCore {
     private void enqueue(TaskUnit unit) {
         locked(batch -> {
             rejectUnlessRunning();
-            if (queuedTasks >= config.queueCapacity() && !io.onPoolThread()) {
-                while (queuedTasks >= config.queueCapacity()) {
+            if (queue.tasks() >= config.queueCapacity() && !io.onPoolThread()) {
+                while (queue.tasks() >= config.queueCapacity()) {
                     try {
                         room.await();
                     } catch (InterruptedException e) {
@@ -209,7 +200,6 @@ public final class PoolCore {
                 }
             }
             queue.add(unit);
-            queuedTasks++;
             dispatch(batch);
             return null;
         });
@@ -255,7 +245,7 @@ public final class PoolCore {
             if (w == null) {
                 return;
             }
-            Unit unit = nextUnit();
+            Unit unit = queue.next(room::signal);
             if (unit == null) {
                 steal(batch);
                 return;
@@ -339,36 +329,6 @@ public final class PoolCore {
         return best;
     }
 
-    private Unit nextUnit() {
-        Unit u;
-        while ((u = retry.poll()) != null) {
-            if (!u.settled) {
-                return u;
-            }
-        }
-        while (!queue.isEmpty()) {
-            Object head = queue.peek();
-            if (head instanceof TaskUnit t) {
-                queue.poll();
-                queuedTasks--;
-                room.signal();
-                if (!t.settled) {
-                    return t;
-                }
-            } else {
-                MapCall call = (MapCall) head;
-                MapUnit m = call.take();
-                if (!call.hasMore()) {
-                    queue.poll();
-                }
-                if (m != null) {
-                    return m;
-                }
-            }
-        }
-        return null;
-    }
-
     private void give(Worker w, Unit unit, Batch batch) {
         unit.worker = w;
         unit.seq = w.nextSeq++;
@@ -400,45 +360,6 @@ public final class PoolCore {
     }
 
     // ---------------------------------------------------------------- the pool's thread
-
-    /** Reads what {@code w}'s answers pipe holds, without waiting; on the pool's thread, outside the lock. */
-    List<Protocol.Frame> read(Worker w) {
-        List<Protocol.Frame> frames = new ArrayList<>();
-        if (w.eof) {
-            return frames;
-        }
-        Fd fd = w.jvm.answers();
-        FrameBuffer buffer = w.answers;
-        try {
-            while (true) {
-                int space = buffer.room();
-                long n;
-                try {
-                    n = fd.read(MemorySegment.ofArray(buffer.array()).asSlice(buffer.end(), space));
-                } catch (IOException e) {
-                    n = 0; // closed under us: as good as its end
-                }
-                if (n == Fds.WOULD_BLOCK) {
-                    break;
-                }
-                if (n == 0) {
-                    w.eof = true;
-                    break;
-                }
-                buffer.filled((int) n);
-                Protocol.Frame f;
-                while ((f = buffer.next()) != null) {
-                    frames.add(f);
-                }
-                if (n < space) {
-                    break;
-                }
-            }
-        } catch (Protocol.FrameTooLongException e) {
-            w.eof = true; // a worker that breaks the protocol is treated as gone
-        }
-        return frames;
-    }
 
     /**
      * One turn on the pool's thread: the answers read, then the events posted, then dispatch;
@@ -478,7 +399,7 @@ public final class PoolCore {
                     head = null; // the first job in hand starts now
                 }
                 case Protocol.INIT_FAILED -> {
-                    breakPool(initializerFailed(w, f.payload()), batch);
+                    breakPool(Failures.initializerFailed(config.name(), w, f.payload(), config.limits()), batch);
                     return;
                 }
                 case Protocol.RESULT, Protocol.FAILURE, Protocol.CHUNK_RESULT -> {
@@ -527,9 +448,7 @@ public final class PoolCore {
             if (u.seq == seq) {
                 it.remove();
                 if (u.reclaiming && !u.settled) {
-                    u.reclaiming = false;
-                    u.worker = null;
-                    retry.addFirst(u); // taken back: an idle worker runs it
+                    queue.giveBack(u); // taken back: an idle worker runs it
                 }
                 return;
             }
@@ -581,7 +500,7 @@ public final class PoolCore {
         if (!workers.contains(w)) {
             return;
         }
-        answered(w, read(w), System.nanoTime(), batch); // what it wrote before it died is in the pipe
+        answered(w, w.readAnswers(), System.nanoTime(), batch); // what it wrote before it died is in the pipe
         w.dying = true;
         io.unregister(w);
         ExitStatus status = w.jvm.child().exit().getNow(null);
@@ -605,7 +524,7 @@ public final class PoolCore {
                 back.add(head);
             } else if (!head.settled) {
                 head.settled = true;
-                batch.fail(head, died(w, status, tail));
+                batch.fail(head, Failures.died(config.name(), w, status, tail));
             }
         }
         for (Unit u : w.inHand) {
@@ -614,47 +533,15 @@ public final class PoolCore {
             }
         }
         w.inHand.clear();
-        for (int i = back.size() - 1; i >= 0; i--) {
-            Unit u = back.get(i);
-            u.worker = null;
-            u.reclaiming = false;
-            retry.addFirst(u);
-        }
+        queue.giveBack(back);
         if (!w.ready && w.killedFor == null && (state == State.RUNNING || state == State.SHUTDOWN)) {
             startFailures++;
             if (!everReady || startFailures >= MAX_START_FAILURES) {
-                breakPool(new WorkerDiedException(w + " of " + config.name() + " could not start (" + status + ")"
-                        + stderr(tail) + "; the pool is broken", w.pid(), status, tail, null), batch);
+                breakPool(Failures.couldNotStart(config.name(), w, status, tail), batch);
                 return;
             }
         }
         ensureWorkers(batch);
-    }
-
-    private WorkerDiedException died(Worker w, ExitStatus status, String tail) {
-        String why = w.killedFor != null ? "was killed by the pool (another job's deadline or cancel) while running the task"
-                : "died while running the task";
-        return new WorkerDiedException(w + " of " + config.name() + " " + why + " (" + status + ")" + stderr(tail),
-                w.pid(), status, tail, null);
-    }
-
-    private static String stderr(String tail) {
-        return tail.isBlank() ? "" : "; the end of its stderr:\n" + tail.stripTrailing();
-    }
-
-    private WorkerDiedException initializerFailed(Worker w, byte[] payload) {
-        Throwable cause;
-        String what;
-        try {
-            RemoteFailure f = RemoteFailure.decode(payload);
-            cause = f.toThrowable(config.limits(), null);
-            what = f.message() == null ? f.className() : f.className() + ": " + f.message();
-        } catch (IOException e) {
-            cause = e;
-            what = "(its failure could not be read: " + e.getMessage() + ")";
-        }
-        return new WorkerDiedException("the initializer of " + config.name() + " failed in " + w + ": " + what
-                + "; the pool is broken", w.pid(), null, "", cause);
     }
 
     /** Breaks the pool: every job fails with {@code why}, every worker is killed, nothing more is taken. */
@@ -681,31 +568,12 @@ public final class PoolCore {
         room.signalAll();
     }
 
-    /** Takes every job out of the queues: the task units (settled now), map calls' elements failed with {@code why}. */
+    /** Takes every job out of the queue: the task units (settled now); map calls' elements fail with {@code why}. */
     private List<Unit> drainQueues(Batch batch, RuntimeException why) {
-        List<Unit> out = new ArrayList<>();
-        for (Unit u : retry) {
-            if (!u.settled) {
-                u.settled = true;
-                out.add(u);
-            }
-        }
-        retry.clear();
-        for (Object o : queue) {
-            if (o instanceof TaskUnit t) {
-                if (!t.settled) {
-                    t.settled = true;
-                    out.add(t);
-                }
-            } else {
-                MapCall call = (MapCall) o;
-                batch.failElements(call, call.next, call.size, why);
-                call.next = call.size;
-            }
-        }
-        queue.clear();
-        queuedTasks = 0;
-        return out;
+        return queue.drain(call -> {
+            batch.failElements(call, call.next, call.size, why);
+            call.next = call.size;
+        });
     }
 
     /** Keeps the pool at its number of workers while it has (or may get) work. */
@@ -740,8 +608,7 @@ public final class PoolCore {
                 starting--;
                 startFailures++;
                 if (!everReady || startFailures >= MAX_START_FAILURES) {
-                    breakPool(new WorkerDiedException("cannot start a worker for " + config.name() + ": " + e.getMessage()
-                            + "; the pool is broken", -1, null, "", e), batch);
+                    breakPool(Failures.cannotSpawn(config.name(), e), batch);
                 } else {
                     ensureWorkers(batch);
                 }
@@ -784,12 +651,7 @@ public final class PoolCore {
     private void forget(MapCall call, Batch batch) {
         for (Worker w : workers) {
             if (w.functions.remove(call.fnId) != null && !w.dying && !w.inputClosed) {
-                synchronized (w.outbox) {
-                    WireBuffer out = w.outbox.buffer();
-                    int at = out.beginFrame(Protocol.FORGET);
-                    out.putInt(call.fnId);
-                    out.endFrame(at);
-                }
+                w.outbox.appendInt(Protocol.FORGET, call.fnId);
                 batch.touch(w.outbox);
             }
         }
@@ -810,10 +672,7 @@ public final class PoolCore {
             if (w == null) {
                 unit.settled = true;
                 if (queue.remove(unit)) {
-                    queuedTasks--;
                     room.signal();
-                } else {
-                    retry.remove(unit);
                 }
                 return true;
             }
@@ -835,12 +694,7 @@ public final class PoolCore {
         if (w.dying || w.inputClosed) {
             return;
         }
-        synchronized (w.outbox) {
-            WireBuffer out = w.outbox.buffer();
-            int at = out.beginFrame(Protocol.SKIP);
-            out.putInt(unit.seq);
-            out.endFrame(at);
-        }
+        w.outbox.appendInt(Protocol.SKIP, unit.seq);
         batch.touch(w.outbox);
     }
 
@@ -854,9 +708,8 @@ public final class PoolCore {
             batch.failElements(call, call.next, call.size, why);
             call.next = call.size;
             call.cancelled = true;
-            queue.remove(call);
-            for (Unit u : retry) {
-                if (u instanceof MapUnit m && m.call == call && !u.settled) {
+            for (Unit u : queue.remove(call)) {
+                if (!u.settled) {
                     u.settled = true;
                     batch.fail(u, why);
                 }
@@ -927,7 +780,7 @@ public final class PoolCore {
     }
 
     private boolean hasWork() {
-        if (!retry.isEmpty() || !queue.isEmpty()) {
+        if (!queue.isEmpty()) {
             return true;
         }
         for (Worker w : workers) {
@@ -1021,7 +874,7 @@ public final class PoolCore {
                 inHand += w.inHand.size();
             }
             return state.name().toLowerCase(java.util.Locale.ROOT) + ", " + workers.size() + " workers, "
-                    + inHand + " jobs in hand, " + (queue.size() + retry.size()) + " queued";
+                    + inHand + " jobs in hand, " + queue.size() + " queued";
         } finally {
             lock.unlock();
         }

@@ -174,7 +174,7 @@ final class PoolIo {
                 try {
                     List<List<Protocol.Frame>> answers = new ArrayList<>(readable.size());
                     for (Worker w : readable) {
-                        answers.add(core.read(w));
+                        answers.add(w.readAnswers());
                     }
                     core.turn(batch, readable, answers, mailbox);
                 } catch (RuntimeException | Error e) {

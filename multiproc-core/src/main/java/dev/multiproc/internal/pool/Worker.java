@@ -1,9 +1,16 @@
 package dev.multiproc.internal.pool;
 
+import dev.multiproc.internal.io.Fd;
 import dev.multiproc.internal.jvm.FrameBuffer;
+import dev.multiproc.internal.jvm.Protocol;
 import dev.multiproc.internal.jvm.WorkerJvm;
+import dev.multiproc.internal.posix.Fds;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -94,6 +101,47 @@ final class Worker {
     /** True (and it counts as defined from now) if {@code call}'s function must be sent first. */
     boolean define(MapCall call) {
         return functions.putIfAbsent(call.fnId, call) == null;
+    }
+
+    /**
+     * Reads what its answers pipe holds, without waiting, and returns the whole frames; sets
+     * {@link #eof} at its end. Only the thread reading answers calls it.
+     */
+    List<Protocol.Frame> readAnswers() {
+        List<Protocol.Frame> frames = new ArrayList<>();
+        if (eof) {
+            return frames;
+        }
+        Fd fd = jvm.answers();
+        try {
+            while (true) {
+                int space = answers.room(); // first: it may move or grow the array
+                long n;
+                try {
+                    n = fd.read(MemorySegment.ofArray(answers.array()).asSlice(answers.end(), space));
+                } catch (IOException e) {
+                    n = 0; // closed under us: as good as its end
+                }
+                if (n == Fds.WOULD_BLOCK) {
+                    break;
+                }
+                if (n == 0) {
+                    eof = true;
+                    break;
+                }
+                answers.filled((int) n);
+                Protocol.Frame f;
+                while ((f = answers.next()) != null) {
+                    frames.add(f);
+                }
+                if (n < space) {
+                    break;
+                }
+            }
+        } catch (Protocol.FrameTooLongException e) {
+            eof = true; // a worker that breaks the protocol is treated as gone
+        }
+        return frames;
     }
 
     long pid() {
