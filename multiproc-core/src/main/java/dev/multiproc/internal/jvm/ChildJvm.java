@@ -172,6 +172,16 @@ public final class ChildJvm {
         return spec;
     }
 
+    /** This JVM's end of the channel to the child (non-blocking). */
+    Fd control() {
+        return control;
+    }
+
+    /** This JVM's end of the channel from the child (non-blocking). */
+    PipeInputStream replies() {
+        return replies;
+    }
+
     /** Completed with the child's answer once it came (or the channel ended without one). */
     CompletableFuture<Reply> reply() {
         return reply;

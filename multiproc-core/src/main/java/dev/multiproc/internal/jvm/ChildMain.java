@@ -17,8 +17,9 @@ import java.util.concurrent.Callable;
  * <p>It must start fast, so it loads little: {@code java.io}, serialization and nothing of the
  * library's engine or native layer, and no lambda of its own. Arguments: {@code --parent=PID}
  * (for the {@link Lifeline}), then optionally {@code --spare}: warm the serialization
- * machinery, then wait for a task. Alone, {@code --train} runs one round trip in memory, to
- * record an AOT cache, and exits.
+ * machinery, then wait for a task; or {@code --worker}: be a pool's worker, running jobs until
+ * the parent closes the channel (see {@link WorkerLoop}). Alone, {@code --train} runs one round
+ * trip in memory, to record an AOT cache, and exits.
  */
 public final class ChildMain {
     private ChildMain() {}
@@ -31,21 +32,23 @@ public final class ChildMain {
             return;
         }
         FileInputStream fromParent;
-        DataOutputStream out;
+        FileOutputStream toParent;
         try {
             fromParent = new FileInputStream("/proc/self/fd/" + Protocol.TO_CHILD_FD);
-            out = new DataOutputStream(new BufferedOutputStream(
-                    new FileOutputStream("/proc/self/fd/" + Protocol.FROM_CHILD_FD), 1 << 16));
+            toParent = new FileOutputStream("/proc/self/fd/" + Protocol.FROM_CHILD_FD);
         } catch (IOException e) {
             System.err.println("multiproc: " + ChildMain.class.getName()
                     + " runs tasks for a parent JVM and cannot be started by hand (" + e.getMessage() + ")");
             System.exit(2);
             return;
         }
+        if (mode.equals("--worker")) {
+            System.exit(WorkerLoop.run(fromParent, toParent, parent(args)));
+        }
         if (mode.equals("--spare")) {
             Warmup.run();
         }
-        System.exit(run(fromParent, parent(args), out));
+        System.exit(run(fromParent, parent(args), new DataOutputStream(new BufferedOutputStream(toParent, 1 << 16))));
     }
 
     /** The parent's pid, from the {@code --parent=PID} argument, or -1. */

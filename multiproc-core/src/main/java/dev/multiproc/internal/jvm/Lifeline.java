@@ -40,14 +40,25 @@ final class Lifeline implements Runnable {
     static final long POLL_MILLIS = 100;
 
     private final long parent;
+    private final Runnable onPoll;
 
-    private Lifeline(long parent) {
+    private Lifeline(long parent, Runnable onPoll) {
         this.parent = parent;
+        this.onPoll = onPoll;
     }
 
     /** Starts watching for the end of process {@code parent}, this JVM's parent. */
     static void start(long parent) {
-        Thread t = new Thread(new Lifeline(parent), "multiproc-lifeline");
+        start(parent, null);
+    }
+
+    /**
+     * Starts watching for the end of process {@code parent}; {@code onPoll} (if not null) runs
+     * on the same thread at every poll, so that a pool's worker needs no other thread to look
+     * at its channel while a job runs.
+     */
+    static void start(long parent, Runnable onPoll) {
+        Thread t = new Thread(new Lifeline(parent, onPoll), "multiproc-lifeline");
         t.setDaemon(true);
         t.start();
     }
@@ -58,6 +69,9 @@ final class Lifeline implements Runnable {
             long now = parentPid();
             if (now != -1 && now != parent) {
                 Runtime.getRuntime().halt(EXIT_CODE);
+            }
+            if (onPoll != null) {
+                onPoll.run();
             }
             try {
                 Thread.sleep(POLL_MILLIS);

@@ -22,6 +22,18 @@ import java.io.IOException;
  * ({@link RemoteFailure}), then exits. A reader refuses a frame longer than the receiving
  * side's stream-size limit before it allocates anything for it.
  *
+ * <h2>Pool workers</h2>
+ * A worker of a pool (a child started with {@code --worker}) runs any number of jobs, one at
+ * a time, in the order they came. The parent sends one {@link #SETUP} frame ({@link WorkerSetup}),
+ * then job frames ({@link #CALL}, {@link #APPLY}, {@link #CHUNK}) and the frames that manage
+ * them ({@link #DEFINE}, {@link #FORGET}, {@link #SKIP}). The worker answers {@link #READY}
+ * once its initializer ran (or {@link #INIT_FAILED}), then exactly one frame per job: {@link
+ * #RESULT}, {@link #FAILURE} or {@link #CHUNK_RESULT} in the jobs' order, or {@link #SKIPPED}
+ * with the job's number, at any time. Answers in order carry no job id: the parent knows which
+ * jobs each worker has in hand, in order. Values
+ * are encoded by {@link Values}. End of file on {@link #TO_CHILD_FD} tells a worker to finish
+ * the jobs it has and exit with 0.
+ *
  * <h2>End of file</h2>
  * The parent keeps its end of {@link #TO_CHILD_FD} open for as long as the child lives; a warm
  * spare that reads end of file there before a task came knows its parent is gone and exits
@@ -41,6 +53,32 @@ public final class Protocol {
     public static final byte RESULT = 'R';
     /** Child to parent: why there is no result, see {@link RemoteFailure}. */
     public static final byte FAILURE = 'F';
+
+    /** Parent to worker, first: the worker's name, filter and initializer, see {@link WorkerSetup}. */
+    public static final byte SETUP = 'S';
+    /** Parent to worker: a job, a serialized {@code Callable}. */
+    public static final byte CALL = 'C';
+    /** Parent to worker: a function for later jobs: an int id, then the serialized function. */
+    public static final byte DEFINE = 'D';
+    /** Parent to worker: a job, a function's id and one argument ({@link Values}). */
+    public static final byte APPLY = 'A';
+    /** Parent to worker: a job, a function's id, a count n and n arguments. */
+    public static final byte CHUNK = 'K';
+    /** Parent to worker: the function with this int id will not be used again. */
+    public static final byte FORGET = 'G';
+    /**
+     * Parent to worker: do not run the job with this int sequence number (the worker's n-th job,
+     * from 0) if it has not started; answer it with {@link #SKIPPED}.
+     */
+    public static final byte SKIP = 'X';
+    /** Worker to parent: set up, the initializer ran; jobs are run from now on. */
+    public static final byte READY = 'Y';
+    /** Worker to parent: the initializer failed ({@link RemoteFailure}); the worker exits. */
+    public static final byte INIT_FAILED = 'I';
+    /** Worker to parent: a chunk's answers: a count n, then n values, each maybe a {@link Values#FAILURE}. */
+    public static final byte CHUNK_RESULT = 'k';
+    /** Worker to parent: the job with this int number was skipped as asked (out of order). */
+    public static final byte SKIPPED = 'x';
 
     private Protocol() {}
 

@@ -45,5 +45,34 @@ final class Warmup {
         Serial.Bytes result = Serial.serialize(callable.call(), "result");
         Serial.deserialize(result.bytes(), 0, result.length(), limits, null);
         RemoteFailure.encode(RemoteFailure.Kind.TASK_THREW, new IllegalStateException("warm", new UncheckedIOException(new IOException())));
+        workerFrames(i);
+    }
+
+    /** What a pool's worker does besides: its frames, buffers and the compact values. */
+    private static void workerFrames(int i) throws Exception {
+        WireBuffer out = new WireBuffer(64);
+        int at = out.beginFrame(Protocol.APPLY);
+        out.putInt(i);
+        for (Object v : new Object[] {i, (long) i, "warm", 1.5, true, null, new byte[] {1}, List.of(i)}) {
+            Values.encode(v, out, "input");
+        }
+        out.endFrame(at);
+        out.frame(Protocol.SETUP, new WorkerSetup("warmup", "", new byte[0]).encode());
+        FrameBuffer in = new FrameBuffer(1024, 1 << 20);
+        int room = in.room();
+        System.arraycopy(out.array(), 0, in.array(), in.end(), Math.min(room, out.length()));
+        in.filled(Math.min(room, out.length()));
+        Protocol.Frame frame;
+        while ((frame = in.next()) != null) {
+            if (frame.type() == Protocol.APPLY) {
+                WireReader r = new WireReader(frame.payload());
+                r.getInt();
+                while (r.remaining() > 0) {
+                    Values.decode(r, SerialLimits.defaults(), null);
+                }
+            } else {
+                WorkerSetup.decode(frame.payload());
+            }
+        }
     }
 }

@@ -1,0 +1,680 @@
+package dev.multiproc;
+
+import dev.multiproc.internal.jvm.Serial;
+import dev.multiproc.internal.jvm.SerialLimits;
+import dev.multiproc.internal.pool.Maps;
+import dev.multiproc.internal.pool.PoolConfig;
+import dev.multiproc.internal.pool.PoolCore;
+import dev.multiproc.internal.pool.RunnableCall;
+import dev.multiproc.internal.pool.UnstartedTask;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * A pool of worker JVMs that runs Java tasks: Python's {@code Pool} and
+ * {@code ProcessPoolExecutor}, as a plain {@link ExecutorService}.
+ *
+ * <pre>{@code
+ * try (ProcessPool pool = ProcessPool.builder().workers(4).build()) {
+ *     List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3));
+ *     CompletableFuture<Long> sum = pool.submit(() -> LongStream.range(0, 1_000_000).sum());
+ * }
+ * }</pre>
+ *
+ * <p>Each worker is a child JVM started like a {@link JvmProcess} child (this JVM's
+ * {@code java}, class path, module path and access options, plus the builder's options). A task
+ * is serialized here, runs in a worker, and its value or exception comes back; a worker runs
+ * its tasks one at a time, in the order it got them, and serves until the pool is shut down.
+ *
+ * <p><b>Failures stay with their task.</b> A task that throws fails its future with its own
+ * exception (as any executor: {@link ExecutionException#getCause()} is what the task threw,
+ * with the worker's stack trace), or with a {@link ChildFailedException} when that exception's
+ * class is missing here. A worker that dies while it runs a task ({@code System.exit}, an
+ * {@code OutOfMemoryError}, a crash, SIGKILL) fails that task with a
+ * {@link WorkerDiedException} and nothing else: the tasks queued behind it go to other
+ * workers, and a new worker takes its place. A task over the {@link Builder#taskTimeout task
+ * timeout} fails with {@link TaskTimeoutException}, and its worker is killed and replaced.
+ *
+ * <p><b>Cancelling.</b> {@code cancel(false)} cancels a task that has not started;
+ * {@code cancel(true)} also stops a running one, by killing its worker (a thread cannot be
+ * stopped safely, a process can).
+ *
+ * <p><b>Lifetime.</b> {@link #shutdown()} takes no new tasks and lets the queued ones run;
+ * {@link #shutdownNow()} also takes back the queued ones and kills the running ones;
+ * {@link #close()} is {@code shutdown()} and a wait for the end (Java's contract, not
+ * Python's {@code terminate()}). Workers never outlive the pool, nor this JVM: they are daemon
+ * children, terminated when this JVM exits, and they halt within a second if it is killed.
+ * An open pool does not keep this JVM alive.
+ *
+ * <p><b>Threads.</b> A pool adds one platform thread, however many workers and tasks it has.
+ * Stages chained on its futures without {@code Async} run on that thread when the task ends;
+ * one that blocks for long makes the pool start another thread to read answers meanwhile.
+ */
+public final class ProcessPool implements ExecutorService {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private final PoolCore core;
+
+    private ProcessPool(PoolCore core) {
+        this.core = core;
+    }
+
+    /** A builder for a pool; every setting has a default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---------------------------------------------------------------- tasks
+
+    /**
+     * Runs {@code task} in a worker. A lambda given to {@code submit} is a {@code Task}, and so
+     * serializable.
+     *
+     * @return a future completed with the task's value, or failed with its exception (see the
+     *     class comment)
+     * @throws IllegalArgumentException if the task cannot be serialized; the message names what
+     *     is not serializable and the way to it
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    public <T> CompletableFuture<T> submit(Task<T> task) {
+        return call(task, Objects.requireNonNull(task, "task"));
+    }
+
+    /**
+     * Runs {@code task} in a worker, if it is {@link Serializable}.
+     *
+     * @throws IllegalArgumentException if the task is not serializable, with how to make it so
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    @Override
+    public <T> CompletableFuture<T> submit(Callable<T> task) {
+        Objects.requireNonNull(task, "task");
+        requireSerializable(task, "Callable", "write the lambda where a Task is expected (pool.submit(() -> ...) does),"
+                + " cast it to (Callable<T> & Serializable), or make its class implement Serializable");
+        return call(task, task);
+    }
+
+    /**
+     * Runs {@code task} in a worker; a lambda given to {@code submit} that returns nothing is
+     * one of these.
+     *
+     * @return a future completed with null when the task is done
+     * @throws IllegalArgumentException if the task cannot be serialized
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    public CompletableFuture<Void> submit(SerializableRunnable task) {
+        return run(task, null);
+    }
+
+    /**
+     * Runs {@code task} in a worker, if it is {@link Serializable}.
+     *
+     * @throws IllegalArgumentException if the task is not serializable, with how to make it so
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    @Override
+    public CompletableFuture<?> submit(Runnable task) {
+        return submit(task, null);
+    }
+
+    /**
+     * Runs {@code task} in a worker, if it is {@link Serializable}; the future's value is
+     * {@code result}, which stays in this JVM.
+     *
+     * @throws IllegalArgumentException if the task is not serializable, with how to make it so
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    @Override
+    public <T> CompletableFuture<T> submit(Runnable task, T result) {
+        Objects.requireNonNull(task, "task");
+        requireSerializable(task, "Runnable", RUNNABLE_ADVICE);
+        return run(task, result);
+    }
+
+    /**
+     * Runs {@code command} in a worker; an exception it throws is printed to this JVM's stderr,
+     * as an uncaught exception in a thread is.
+     *
+     * @throws IllegalArgumentException if the command cannot be serialized
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    public void execute(SerializableRunnable command) {
+        Objects.requireNonNull(command, "command");
+        core.execute(serialize(new RunnableCall(command)), command, loader(command));
+    }
+
+    /**
+     * Runs {@code command} in a worker, if it is {@link Serializable}; see
+     * {@link #execute(SerializableRunnable)}.
+     *
+     * @throws IllegalArgumentException if the command is not serializable, with how to make it so
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    @Override
+    public void execute(Runnable command) {
+        Objects.requireNonNull(command, "command");
+        requireSerializable(command, "Runnable", RUNNABLE_ADVICE);
+        core.execute(serialize(new RunnableCall(command)), command, loader(command));
+    }
+
+    private static final String RUNNABLE_ADVICE = "pass a SerializableRunnable (pool.execute(() -> ...) and"
+            + " pool.submit(() -> ...) do), cast the lambda to (Runnable & Serializable), or make its class"
+            + " implement Serializable";
+
+    private <T> CompletableFuture<T> call(Callable<T> task, Callable<?> original) {
+        return core.submit(serialize(task), new UnstartedTask(original), loader(task), false, null);
+    }
+
+    private <T> CompletableFuture<T> run(Runnable task, T result) {
+        return core.submit(serialize(new RunnableCall(task)), task, loader(task), true, result);
+    }
+
+    private static void requireSerializable(Object task, String kind, String advice) {
+        if (!(task instanceof Serializable)) {
+            throw new IllegalArgumentException("the task (" + task.getClass().getName() + ") is a " + kind
+                    + " that is not Serializable, so it cannot be sent to a worker JVM: " + advice);
+        }
+    }
+
+    private static byte[] serialize(Object task) {
+        try {
+            Serial.Bytes bytes = Serial.serialize(task, "task");
+            return Arrays.copyOf(bytes.bytes(), bytes.length());
+        } catch (Serial.NotSerializable e) {
+            throw new IllegalArgumentException("the task cannot be sent to a worker JVM: " + e.getMessage(), e);
+        }
+    }
+
+    private static ClassLoader loader(Object task) {
+        return task.getClass().getClassLoader();
+    }
+
+    // ---------------------------------------------------------------- map
+
+    /**
+     * Applies {@code fn} to each input in the workers, each input a task of its own, and
+     * returns the results in input order (Python's {@code Pool.map}). The function is sent to
+     * each worker once per call. Waits for every task to settle; if any failed, throws the
+     * failure of the lowest index (a {@link WorkerDiedException}, a {@link TaskTimeoutException},
+     * or what {@code fn} threw). For many small inputs, {@link #map(SerializableFunction, List, int)}
+     * with chunks is much faster.
+     *
+     * @return the results, unmodifiable (nulls allowed); an empty list at once for no inputs
+     * @throws IllegalArgumentException if the function or an input cannot be serialized (the
+     *     message names the input's index)
+     * @throws RejectedExecutionException if the pool is shut down
+     * @throws InterruptedException if interrupted while waiting; the inputs not started are cancelled
+     */
+    public <A, R> List<R> map(SerializableFunction<A, R> fn, List<A> inputs) throws InterruptedException {
+        return map(fn, inputs, 1);
+    }
+
+    /**
+     * Applies {@code fn} to each input in the workers, {@code chunkSize} inputs per task, and
+     * returns the results in input order. A chunk is one task: it runs in one worker, it is what
+     * a timeout limits, and a worker's death fails the whole chunk. Otherwise as
+     * {@link #map(SerializableFunction, List)}.
+     *
+     * @throws IllegalArgumentException if {@code chunkSize} is less than 1, or the function or an
+     *     input cannot be serialized
+     * @throws RejectedExecutionException if the pool is shut down
+     * @throws InterruptedException if interrupted while waiting; the inputs not started are cancelled
+     */
+    @SuppressWarnings("unchecked")
+    public <A, R> List<R> map(SerializableFunction<A, R> fn, List<A> inputs, int chunkSize)
+            throws InterruptedException {
+        checkMap(fn, inputs, chunkSize);
+        if (inputs.isEmpty()) {
+            return List.of();
+        }
+        return (List<R>) Maps.map(core, fn, inputs, chunkSize);
+    }
+
+    /**
+     * Applies {@code fn} to each input in the workers, each input a task of its own; the
+     * results come in the order they are ready, as the stream is read (Python's
+     * {@code imap_unordered}). A failed task throws its failure when the stream reaches it.
+     * Closing the stream cancels the inputs not started.
+     *
+     * @throws IllegalArgumentException if the function or an input cannot be serialized
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    public <A, R> Stream<R> mapUnordered(SerializableFunction<A, R> fn, List<A> inputs) {
+        return mapUnordered(fn, inputs, 1);
+    }
+
+    /**
+     * As {@link #mapUnordered(SerializableFunction, List)}, {@code chunkSize} inputs per task.
+     *
+     * @throws IllegalArgumentException if {@code chunkSize} is less than 1, or the function or an
+     *     input cannot be serialized
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    @SuppressWarnings("unchecked")
+    public <A, R> Stream<R> mapUnordered(SerializableFunction<A, R> fn, List<A> inputs, int chunkSize) {
+        checkMap(fn, inputs, chunkSize);
+        if (inputs.isEmpty()) {
+            return Stream.empty();
+        }
+        return (Stream<R>) Maps.mapUnordered(core, fn, inputs, chunkSize);
+    }
+
+    private void checkMap(SerializableFunction<?, ?> fn, List<?> inputs, int chunkSize) {
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(inputs, "inputs");
+        if (chunkSize < 1) {
+            throw new IllegalArgumentException("chunkSize must be at least 1: " + chunkSize);
+        }
+        if (core.isShutdown()) {
+            throw new RejectedExecutionException(name() + " is shut down: it takes no new tasks");
+        }
+    }
+
+    // ---------------------------------------------------------------- invoke
+
+    /**
+     * Runs every task and waits until all are done.
+     *
+     * @throws IllegalArgumentException if a task is not serializable (then none was started)
+     * @throws RejectedExecutionException if the pool is shut down
+     * @throws InterruptedException if interrupted while waiting; the tasks not done are cancelled
+     */
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+        List<CompletableFuture<T>> futures = submitAll(tasks);
+        try {
+            for (CompletableFuture<T> f : futures) {
+                awaitQuietly(f, Long.MAX_VALUE);
+            }
+        } catch (InterruptedException e) {
+            cancelAll(futures);
+            throw e;
+        }
+        return new ArrayList<>(futures);
+    }
+
+    /**
+     * Runs every task and waits until all are done or {@code timeout} passes; then the tasks not
+     * done are cancelled (running ones by killing their workers).
+     *
+     * @throws IllegalArgumentException if a task is not serializable (then none was started)
+     * @throws RejectedExecutionException if the pool is shut down
+     * @throws InterruptedException if interrupted while waiting; the tasks not done are cancelled
+     */
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        List<CompletableFuture<T>> futures = submitAll(tasks);
+        try {
+            for (CompletableFuture<T> f : futures) {
+                if (!awaitQuietly(f, deadline)) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            cancelAll(futures);
+            throw e;
+        }
+        cancelAll(futures);
+        return new ArrayList<>(futures);
+    }
+
+    /**
+     * Runs the tasks and returns the value of one that succeeded; the others are then cancelled
+     * (running ones by killing their workers).
+     *
+     * @throws IllegalArgumentException if {@code tasks} is empty or a task is not serializable
+     * @throws ExecutionException if every task failed (the cause is the last failure)
+     * @throws RejectedExecutionException if the pool is shut down
+     * @throws InterruptedException if interrupted while waiting
+     */
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+        try {
+            return any(tasks, Long.MAX_VALUE);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no deadline, yet timed out", e);
+        }
+    }
+
+    /**
+     * As {@link #invokeAny(Collection)}, within {@code timeout}.
+     *
+     * @throws TimeoutException if no task succeeded in time (all are cancelled then)
+     */
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return any(tasks, System.nanoTime() + unit.toNanos(timeout));
+    }
+
+    private <T> T any(Collection<? extends Callable<T>> tasks, long deadline)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("invokeAny needs at least one task");
+        }
+        List<CompletableFuture<T>> futures = submitAll(tasks);
+        CompletableFuture<T> first = new CompletableFuture<>();
+        AtomicInteger failed = new AtomicInteger();
+        for (CompletableFuture<T> f : futures) {
+            f.whenComplete((value, e) -> {
+                if (e == null) {
+                    first.complete(value);
+                } else if (failed.incrementAndGet() == futures.size()) {
+                    first.completeExceptionally(e instanceof java.util.concurrent.CompletionException
+                            && e.getCause() != null ? e.getCause() : e);
+                }
+            });
+        }
+        try {
+            if (deadline == Long.MAX_VALUE) {
+                return first.get();
+            }
+            return first.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } finally {
+            cancelAll(futures);
+        }
+    }
+
+    private <T> List<CompletableFuture<T>> submitAll(Collection<? extends Callable<T>> tasks) {
+        Objects.requireNonNull(tasks, "tasks");
+        for (Callable<T> t : tasks) {
+            Objects.requireNonNull(t, "task");
+            requireSerializable(t, "Callable", "make every task a Task, cast it to (Callable<T> & Serializable),"
+                    + " or make its class implement Serializable");
+        }
+        List<CompletableFuture<T>> futures = new ArrayList<>(tasks.size());
+        try {
+            for (Callable<T> t : tasks) {
+                futures.add(call(t, t));
+            }
+        } catch (RuntimeException e) {
+            cancelAll(futures);
+            throw e;
+        }
+        return futures;
+    }
+
+    /** Waits for {@code f} until {@code deadline}; false if the deadline passed first. */
+    private static boolean awaitQuietly(CompletableFuture<?> f, long deadline) throws InterruptedException {
+        try {
+            if (deadline == Long.MAX_VALUE) {
+                f.get();
+            } else {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        } catch (ExecutionException | CancellationException e) {
+            // done, with a failure: that is the future's business
+        } catch (TimeoutException e) {
+            return false;
+        }
+        return true;
+    }
+
+    private static void cancelAll(List<? extends CompletableFuture<?>> futures) {
+        for (CompletableFuture<?> f : futures) {
+            if (!f.isDone()) {
+                f.cancel(true);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- lifetime
+
+    /** Takes no new tasks; those queued and running go on, then the workers exit. Does not wait. */
+    @Override
+    public void shutdown() {
+        core.shutdown();
+    }
+
+    /**
+     * Takes no new tasks, takes back those not started (their futures are cancelled) and kills
+     * the workers running the others (their futures are cancelled too). Does not wait.
+     *
+     * @return the tasks that had not started, as given ({@code execute}'s and {@code submit}'s
+     *     {@code Runnable}s), or as a {@code Runnable} that calls them (a {@code Callable}'s);
+     *     the inputs of a {@code map} are not in it: that call fails with
+     *     {@link CancellationException}
+     */
+    @Override
+    public List<Runnable> shutdownNow() {
+        List<Runnable> tasks = new ArrayList<>();
+        for (Object o : core.shutdownNow()) {
+            tasks.add((Runnable) o);
+        }
+        return tasks;
+    }
+
+    /** True once {@link #shutdown()} or {@link #shutdownNow()} was called, or the pool broke. */
+    @Override
+    public boolean isShutdown() {
+        return core.isShutdown();
+    }
+
+    /** True once the pool is shut down and every worker has ended. */
+    @Override
+    public boolean isTerminated() {
+        return core.isTerminated();
+    }
+
+    /** Waits up to {@code timeout} for the pool to terminate; true if it did. */
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return core.awaitTermination(unit.toNanos(timeout));
+    }
+
+    /**
+     * Shuts the pool down and waits until every queued task has run and every worker has
+     * ended (Java's {@code close}, not Python's {@code terminate()}). If interrupted while
+     * waiting, calls {@link #shutdownNow()}, goes on waiting, and keeps the interrupt.
+     */
+    @Override
+    public void close() {
+        boolean interrupted = false;
+        shutdown();
+        while (!isTerminated()) {
+            try {
+                awaitTermination(1, TimeUnit.DAYS);
+            } catch (InterruptedException e) {
+                if (!interrupted) {
+                    shutdownNow();
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------- about
+
+    /** The name given to the builder, or {@code ProcessPool-N}. */
+    public String name() {
+        return core.config().name();
+    }
+
+    /** How many workers the pool keeps. */
+    public int workers() {
+        return core.config().workers();
+    }
+
+    /**
+     * The process ids of the workers serving now (not those starting, or ending); a snapshot,
+     * for monitoring.
+     */
+    public List<Long> workerPids() {
+        return core.workerPids();
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessPool[" + name() + ", " + core.describe() + "]";
+    }
+
+    /**
+     * Settings for a pool. Every setting has a default; {@link #build()} starts a pool with the
+     * settings of that moment.
+     */
+    public static final class Builder {
+        private String name;
+        private int workers = Runtime.getRuntime().availableProcessors();
+        private List<String> jvmOptions = List.of();
+        private Task<?> initializer;
+        private int maxTasksPerWorker;
+        private Duration taskTimeout;
+        private int queueCapacity = Integer.MAX_VALUE;
+        private SerialLimits limits = SerialLimits.defaults();
+
+        private Builder() {}
+
+        /**
+         * How many worker JVMs the pool keeps; default: the number of processors.
+         *
+         * @throws IllegalArgumentException if {@code workers} is less than 1
+         */
+        public Builder workers(int workers) {
+            if (workers < 1) {
+                throw new IllegalArgumentException("workers must be at least 1: " + workers);
+            }
+            this.workers = workers;
+            return this;
+        }
+
+        /**
+         * Options for each worker's {@code java} command, such as {@code -Xmx2g}; they come after
+         * multiproc's own, so they win. Replaces options given before.
+         *
+         * @throws IllegalArgumentException for an option that does not start with {@code -},
+         *     holds a NUL, or would replace the worker's main class ({@code -jar}, {@code -m})
+         */
+        public Builder jvmOptions(String... options) {
+            this.jvmOptions = JvmOptions.checked(options);
+            return this;
+        }
+
+        /**
+         * A task each worker runs once, before its first task (to open a connection, load a
+         * model...); what it leaves in static fields, the worker's tasks see. If it throws, the
+         * pool is broken: every task fails with a {@link WorkerDiedException} whose cause is its
+         * exception, and the pool takes no more.
+         *
+         * @throws IllegalArgumentException if the task cannot be serialized
+         */
+        public Builder initializer(Task<?> initializer) {
+            Objects.requireNonNull(initializer, "initializer");
+            serialize(initializer);
+            this.initializer = initializer;
+            return this;
+        }
+
+        /**
+         * Replaces a worker after it was given {@code tasks} tasks (a chunk of a map counts as
+         * one), as Python's {@code maxtasksperchild}; default: never. Its replacement starts
+         * while it finishes them.
+         *
+         * @throws IllegalArgumentException if {@code tasks} is less than 1
+         */
+        public Builder maxTasksPerWorker(int tasks) {
+            if (tasks < 1) {
+                throw new IllegalArgumentException("maxTasksPerWorker must be at least 1: " + tasks);
+            }
+            this.maxTasksPerWorker = tasks;
+            return this;
+        }
+
+        /**
+         * How long one task (a chunk, in a chunked map) may run; over it, the task fails with
+         * {@link TaskTimeoutException} and its worker is killed and replaced. Default: no limit.
+         * The time counts from when the worker started it, as far as this JVM can tell: a task
+         * is never stopped early, and may be stopped a little late.
+         *
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         */
+        public Builder taskTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("taskTimeout must be positive: " + timeout);
+            }
+            this.taskTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How many submitted tasks may wait for a worker; default: no limit. When the queue is
+         * full, {@code submit} and {@code execute} wait for room (back-pressure), and throw
+         * {@link RejectedExecutionException} if interrupted meanwhile or if the pool is shut
+         * down. A submission from a stage running on the pool's own thread does not wait, so
+         * that it cannot deadlock the pool: it may go over the capacity. {@code map} calls are
+         * not counted: their inputs are in memory already.
+         *
+         * @throws IllegalArgumentException if {@code capacity} is less than 1
+         */
+        public Builder queueCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("queueCapacity must be at least 1: " + capacity);
+            }
+            this.queueCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * A name for people; workers are named after it ({@code NAME-worker-N}, the name of the
+         * thread that runs their tasks). Default {@code ProcessPool-N}.
+         *
+         * @throws IllegalArgumentException if the name is empty or holds a NUL
+         */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isEmpty() || name.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("name must be non-empty and hold no NUL: \""
+                        + name.replace("\0", "\\0") + "\"");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Adds to the deserialization filter used for tasks and arguments (in the workers) and
+         * for results and exceptions (here), as {@link JvmProcess.Builder#deserializationFilter}.
+         *
+         * @throws IllegalArgumentException if the pattern is malformed
+         */
+        public Builder deserializationFilter(String pattern) {
+            Objects.requireNonNull(pattern, "pattern");
+            this.limits = SerialLimits.parse(pattern);
+            return this;
+        }
+
+        /**
+         * Starts a pool with these settings. Its workers' JVMs start in the background; tasks
+         * submitted meanwhile wait for them.
+         *
+         * @throws MultiprocException if a worker cannot be started (such as a missing
+         *     {@code java}); nothing is left running then
+         */
+        public ProcessPool build() {
+            String n = name != null ? name : "ProcessPool-" + COUNTER.incrementAndGet();
+            byte[] init = initializer == null ? new byte[0] : serialize(initializer);
+            return new ProcessPool(PoolCore.start(new PoolConfig(n, workers, jvmOptions, init, maxTasksPerWorker,
+                    taskTimeout, queueCapacity, limits)));
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.multiproc;
+
+import java.io.Serial;
+
+/**
+ * The worker JVM of a {@link ProcessPool} ended while it ran this task: the task called
+ * {@code System.exit}, ran out of memory, crashed the JVM, or the worker was killed from
+ * outside. {@link #exitStatus()} says how it ended and {@link #stderrTail()} holds the last
+ * of its stderr (the JVM's own message, an {@code OutOfMemoryError}'s stack trace). Only the
+ * task that was running fails; the pool starts another worker and goes on.
+ *
+ * <p>Also the failure of every task when the pool cannot start its workers at all (a JVM
+ * option the JVM refuses, an initializer that throws: then the cause is its exception).
+ */
+public final class WorkerDiedException extends ChildFailedException {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final long workerPid;
+
+    /**
+     * A worker's death.
+     *
+     * @param message what happened, for people
+     * @param workerPid the worker's process id
+     * @param exitStatus how it ended, or null if not known
+     * @param stderrTail the last of its stderr, or empty
+     * @param cause the exception behind it (an initializer's), or null
+     */
+    public WorkerDiedException(String message, long workerPid, ExitStatus exitStatus, String stderrTail,
+                               Throwable cause) {
+        super(message, null, exitStatus, stderrTail, cause);
+        this.workerPid = workerPid;
+    }
+
+    /** The process id the worker had. */
+    public long workerPid() {
+        return workerPid;
+    }
+}

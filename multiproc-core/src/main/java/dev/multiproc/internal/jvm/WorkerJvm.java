@@ -1,0 +1,74 @@
+package dev.multiproc.internal.jvm;
+
+import dev.multiproc.Redirect;
+import dev.multiproc.internal.engine.Child;
+import dev.multiproc.internal.io.Fd;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A pool's worker JVM as the pool holds it: the process, this JVM's non-blocking ends of its
+ * channel, and the tail of its stderr. It is started like a {@code JvmProcess} child (same
+ * {@code java}, class path, module path and access options, plus the pool's options), as a
+ * daemon child with a lifeline, in {@code --worker} mode (see {@link WorkerLoop}).
+ */
+public final class WorkerJvm {
+    private final ChildJvm jvm;
+
+    private WorkerJvm(ChildJvm jvm) {
+        this.jvm = jvm;
+    }
+
+    /**
+     * Starts a worker with {@code jvmOptions} (already checked) and sends it {@code setup}.
+     *
+     * @throws dev.multiproc.ProcessStartException if {@code java} cannot be run
+     * @throws IOException if the system refuses (out of fds or processes)
+     */
+    public static WorkerJvm start(List<String> jvmOptions, WorkerSetup setup) throws IOException {
+        JvmConfig config = new JvmConfig(setup.name(), true, jvmOptions, Map.of(), Map.of(), null,
+                Redirect.INHERIT, Redirect.INHERIT, false, SerialLimits.defaults(), false, Duration.ZERO);
+        ChildJvm jvm = ChildJvm.spawn(LaunchSpec.of(config), "--worker", setup.name(), true);
+        JvmChildren.register(jvm, true, Duration.ZERO);
+        WorkerJvm worker = new WorkerJvm(jvm);
+        byte[] payload = setup.encode();
+        WireBuffer frame = new WireBuffer(payload.length + 5);
+        frame.frame(Protocol.SETUP, payload);
+        jvm.control().writeFully(frame.array(), 0, frame.length());
+        return worker;
+    }
+
+    /** The process. */
+    public Child child() {
+        return jvm.child();
+    }
+
+    /** This JVM's end of the pipe the worker reads its jobs from. */
+    public Fd jobs() {
+        return jvm.control();
+    }
+
+    /** This JVM's end of the pipe the worker writes its answers into. */
+    public Fd answers() {
+        return jvm.replies().fd();
+    }
+
+    /**
+     * The end of the worker's stderr, after waiting up to {@code waitMillis} for the worker's
+     * end of it.
+     */
+    public String stderrTail(long waitMillis) {
+        return jvm.stderrTail(waitMillis);
+    }
+
+    /** Closes this JVM's end of the answers pipe; after the worker is gone. */
+    public void closeAnswers() {
+        try {
+            jvm.replies().close();
+        } catch (IOException e) {
+            // nothing to do about it
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.multiproc.internal.pool;
+
+import dev.multiproc.ChildFailedException;
+import dev.multiproc.MultiprocException;
+import dev.multiproc.internal.jvm.Protocol;
+import dev.multiproc.internal.jvm.RemoteFailure;
+import dev.multiproc.internal.jvm.RemoteThrowable;
+import dev.multiproc.internal.jvm.SerialLimits;
+import dev.multiproc.internal.jvm.Values;
+import dev.multiproc.internal.jvm.WireReader;
+import java.io.IOException;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Turns a worker's answer into the outcome of a job, and hands outcomes to whoever waits:
+ * a future, a map call, or (for {@code execute}) this JVM's stderr. Runs outside the pool's
+ * lock; completing a future runs the stages that depend on it.
+ */
+final class Answers {
+    private final SerialLimits limits;
+    private final String poolName;
+
+    Answers(SerialLimits limits, String poolName) {
+        this.limits = limits;
+        this.poolName = poolName;
+    }
+
+    /** Delivers {@code answer}, which {@code worker} sent for {@code unit}. */
+    void answer(Unit unit, Worker worker, Protocol.Frame answer) {
+        try {
+            switch (answer.type()) {
+                case Protocol.RESULT -> succeed(unit, value(new WireReader(answer.payload()), unit, worker));
+                case Protocol.FAILURE -> fail(unit, failure(RemoteFailure.decode(answer.payload()), worker, loader(unit)));
+                case Protocol.CHUNK_RESULT -> chunk((MapUnit) unit, worker, new WireReader(answer.payload()));
+                default -> fail(unit, new MultiprocException("unexpected answer '" + (char) answer.type()
+                        + "' from " + worker));
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(unit, new MultiprocException("the answer of " + worker + " cannot be read: " + e, e));
+        }
+    }
+
+    private void chunk(MapUnit unit, Worker worker, WireReader in) throws IOException {
+        int count = in.getInt();
+        if (count != unit.count) {
+            throw new IOException(count + " answers for a chunk of " + unit.count);
+        }
+        for (int i = 0; i < count; i++) {
+            int index = unit.from + i;
+            if (in.peek() == Values.FAILURE) {
+                in.get();
+                byte[] bytes = in.getBytes(in.getLength());
+                unit.call.fail(index, failure(RemoteFailure.decode(bytes), worker, unit.call.loader));
+            } else {
+                Object v;
+                try {
+                    v = value(in, unit, worker);
+                } catch (MultiprocException e) {
+                    unit.call.fail(index, e);
+                    continue;
+                }
+                unit.call.set(index, v);
+            }
+        }
+    }
+
+    private Object value(WireReader in, Unit unit, Worker worker) {
+        try {
+            return Values.decode(in, limits, loader(unit));
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            throw new MultiprocException("the result of a task in " + worker
+                    + " cannot be deserialized in this JVM: " + e, e);
+        }
+    }
+
+    private static ClassLoader loader(Unit unit) {
+        return switch (unit) {
+            case TaskUnit t -> t.loader;
+            case MapUnit m -> m.call.loader;
+        };
+    }
+
+    /**
+     * What a task's failure looks like here: the task's own exception when it was rebuilt here,
+     * as any executor would give it; otherwise a {@link ChildFailedException} that says what
+     * happened, with the child's stand-in as its cause.
+     */
+    private Throwable failure(RemoteFailure f, Worker worker, ClassLoader loader) {
+        Throwable cause = f.toThrowable(limits, loader);
+        String remote = f.message() == null ? f.className() : f.className() + ": " + f.message();
+        return switch (f.kind()) {
+            case TASK_THREW -> cause instanceof RemoteThrowable
+                    ? new ChildFailedException("the task failed in " + worker + ": " + remote, f.className(), null, "",
+                            cause)
+                    : cause;
+            case TASK_NOT_LOADED -> new ChildFailedException(worker
+                    + " cannot load the task (is its class on the worker's class path?): " + remote,
+                    f.className(), null, "", cause);
+            case RESULT_NOT_SERIALIZABLE -> new ChildFailedException("the result of the task in " + worker
+                    + " cannot be sent back: " + remote, f.className(), null, "", cause);
+        };
+    }
+
+    /** The job returned {@code value}. */
+    void succeed(Unit unit, Object value) {
+        switch (unit) {
+            case TaskUnit t -> {
+                if (t.future != null) {
+                    complete(t.future, t.runnable ? t.fixedResult : value);
+                }
+            }
+            case MapUnit m -> m.call.set(m.from, value);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void complete(PoolFuture<?> future, Object value) {
+        ((PoolFuture<Object>) future).complete(value);
+    }
+
+    /** The job failed with {@code failure}. */
+    void fail(Unit unit, Throwable failure) {
+        switch (unit) {
+            case TaskUnit t -> {
+                if (t.future != null) {
+                    t.future.completeExceptionally(failure);
+                } else {
+                    report(failure);
+                }
+            }
+            case MapUnit m -> {
+                for (int i = 0; i < m.count; i++) {
+                    m.call.fail(m.from + i, failure);
+                }
+            }
+        }
+    }
+
+    /** The job was cancelled. */
+    void cancel(Unit unit) {
+        switch (unit) {
+            case TaskUnit t -> {
+                if (t.future != null) {
+                    t.future.cancelled();
+                }
+            }
+            case MapUnit m -> fail(m, new CancellationException("cancelled: " + poolName + " was shut down"));
+        }
+    }
+
+    /** A task given to {@code execute} failed: nobody holds a future for it, so say it as a thread would. */
+    private void report(Throwable failure) {
+        System.err.print("Exception in a task of " + poolName + " given to execute(): ");
+        failure.printStackTrace();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.multiproc.internal.pool;
+
+import dev.multiproc.internal.jvm.Protocol;
+import dev.multiproc.internal.jvm.WireBuffer;
+
+/** Elements {@code [from, from+count)} of a map call: one APPLY frame, or one CHUNK frame. */
+final class MapUnit extends Unit {
+    final MapCall call;
+    final int from;
+    final int count;
+
+    MapUnit(MapCall call, int from, int count) {
+        this.call = call;
+        this.from = from;
+        this.count = count;
+    }
+
+    @Override
+    void encode(WireBuffer out, Worker worker) {
+        if (worker.define(call)) {
+            int at = out.beginFrame(Protocol.DEFINE);
+            out.putInt(call.fnId);
+            out.put(call.function, 0, call.function.length);
+            out.endFrame(at);
+        }
+        int start = call.offsets[from];
+        int end = call.offsets[from + count];
+        if (call.chunked) {
+            int at = out.beginFrame(Protocol.CHUNK);
+            out.putInt(call.fnId);
+            out.putInt(count);
+            out.put(call.args, start, end - start);
+            out.endFrame(at);
+        } else {
+            int at = out.beginFrame(Protocol.APPLY);
+            out.putInt(call.fnId);
+            out.put(call.args, start, end - start);
+            out.endFrame(at);
+        }
+    }
+
+    @Override
+    int elements() {
+        return count;
+    }
+}

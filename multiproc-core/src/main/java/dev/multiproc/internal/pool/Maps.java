@@ -1,0 +1,127 @@
+package dev.multiproc.internal.pool;
+
+import dev.multiproc.MultiprocException;
+import dev.multiproc.internal.jvm.Serial;
+import dev.multiproc.internal.jvm.Values;
+import dev.multiproc.internal.jvm.WireBuffer;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Spliterators;
+import java.util.concurrent.CancellationException;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/** {@code map} and {@code mapUnordered}: one function, many arguments, sent once each. */
+public final class Maps {
+    private Maps() {}
+
+    /**
+     * Applies {@code fn} to every input in the pool's workers; returns the results in input
+     * order once all are settled, or throws the failure of the lowest index.
+     *
+     * @param chunkSize elements per job, or 0 for one job per element
+     * @throws IllegalArgumentException if the function or an input cannot be serialized
+     */
+    public static List<Object> map(PoolCore core, Function<?, ?> fn, List<?> inputs, int chunkSize)
+            throws InterruptedException {
+        MapCall call = prepare(core, fn, inputs, chunkSize, true);
+        core.submit(call);
+        try {
+            call.await();
+        } catch (InterruptedException e) {
+            core.cancel(call);
+            throw e;
+        }
+        Throwable failure = call.firstFailure();
+        if (failure != null) {
+            throw unchecked(failure);
+        }
+        return call.results();
+    }
+
+    /**
+     * Applies {@code fn} to every input in the pool's workers; the results come in the order
+     * they are ready, as the stream is read. Closing the stream cancels the elements not started.
+     */
+    public static Stream<Object> mapUnordered(PoolCore core, Function<?, ?> fn, List<?> inputs, int chunkSize) {
+        MapCall call = prepare(core, fn, inputs, chunkSize, false);
+        core.submit(call);
+        Iterator<Object> results = new Iterator<>() {
+            private int left = call.size;
+
+            @Override
+            public boolean hasNext() {
+                return left > 0;
+            }
+
+            @Override
+            public Object next() {
+                if (left == 0) {
+                    throw new NoSuchElementException();
+                }
+                Object next;
+                try {
+                    next = call.nextCompleted();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    core.cancel(call);
+                    throw new CancellationException("interrupted while waiting for the results of mapUnordered");
+                }
+                left--;
+                if (next instanceof MapCall.Failed f) {
+                    throw unchecked(f.failure());
+                }
+                return next;
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliterator(results, call.size, 0), false)
+                .onClose(() -> core.cancel(call));
+    }
+
+    private static MapCall prepare(PoolCore core, Function<?, ?> fn, List<?> inputs, int chunkSize, boolean ordered) {
+        byte[] function;
+        try {
+            Serial.Bytes bytes = Serial.serialize(fn, "function");
+            function = Arrays.copyOf(bytes.bytes(), bytes.length());
+        } catch (Serial.NotSerializable e) {
+            throw new IllegalArgumentException("the function cannot be sent to a worker JVM: " + e.getMessage(), e);
+        }
+        int n = inputs.size();
+        WireBuffer args = new WireBuffer(n * 6 + 16);
+        int[] offsets = new int[n + 1];
+        int i = 0;
+        for (Object input : inputs) {
+            if (i == n) {
+                throw new IllegalArgumentException("the inputs changed size while they were read: more than " + n);
+            }
+            offsets[i] = args.length();
+            try {
+                Values.encode(input, args, "input");
+            } catch (Serial.NotSerializable e) {
+                throw new IllegalArgumentException("element " + i + " of the inputs cannot be sent to a worker JVM: "
+                        + e.getMessage(), e);
+            }
+            i++;
+        }
+        if (i != n) {
+            throw new IllegalArgumentException("the inputs changed size while they were read: " + i + " of " + n);
+        }
+        offsets[n] = args.length();
+        return new MapCall(core.newFunctionId(), function, fn.getClass().getClassLoader(),
+                Arrays.copyOf(args.array(), args.length()), offsets, chunkSize > 1 ? chunkSize : 0, ordered);
+    }
+
+    /** A task's failure as this caller's exception: itself when unchecked (an Error is thrown), else wrapped. */
+    static RuntimeException unchecked(Throwable failure) {
+        if (failure instanceof RuntimeException r) {
+            return r;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        return new MultiprocException("a task failed: " + failure, failure);
+    }
+}

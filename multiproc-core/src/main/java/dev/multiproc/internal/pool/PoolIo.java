@@ -1,0 +1,221 @@
+package dev.multiproc.internal.pool;
+
+import dev.multiproc.internal.engine.Engine;
+import dev.multiproc.internal.jvm.Protocol;
+import dev.multiproc.internal.posix.Epoll;
+import dev.multiproc.internal.posix.ErrnoException;
+import dev.multiproc.internal.posix.Fds;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The pool's one thread: it waits on an epoll set of its own for the workers' answers and for
+ * events posted to it (a worker's exit, a deadline), takes each turn to the pool under its lock,
+ * and then delivers the outcomes itself.
+ *
+ * <h2>Why a thread of its own</h2>
+ * A wake-up of a parked thread costs tens of microseconds on a virtual machine when the thread
+ * sleeps on another CPU. Reading answers with virtual threads parked on the engine's event loop
+ * would cost two hand-offs (event thread, then the reader's carrier) before the future is
+ * completed; this thread is woken by the kernel straight from the worker's {@code write} and
+ * completes the future itself, so the only hand-off left is to the thread waiting in
+ * {@code get()}. One thread per pool, whatever its number of workers and tasks.
+ *
+ * <h2>Stages that block</h2>
+ * Completing a future runs the stages that depend on it, on this thread. A stage that blocks
+ * (worse: waits for another task of the same pool) would hold every answer up. So while it
+ * delivers, this thread records since when; a check on the engine's timer finds a delivery
+ * that lasted more than {@link #STUCK_NANOS} and hands the reading over to a new thread. The
+ * old one ends when its stage returns. Only one thread reads at a time: the old one has
+ * finished reading before it delivers.
+ */
+final class PoolIo {
+    private static final long STUCK_NANOS = 500_000_000L;
+    private static final long WAKE_TOKEN = 0;
+
+    /** Something to do on the pool's thread, under the pool's lock. */
+    @FunctionalInterface
+    interface Event {
+        void run(Batch batch);
+    }
+
+    private final PoolCore core;
+    private final String name;
+    private final int epfd;
+    private final int wakeFd;
+    private final MemorySegment one = Arena.ofAuto().allocate(ValueLayout.JAVA_LONG);
+    private final ConcurrentLinkedQueue<Event> mailbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private final Map<Long, Worker> workers = new ConcurrentHashMap<>();
+    private final java.util.Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private volatile Thread reader;
+    private volatile Thread delivering;
+    private volatile long deliveringSince;
+    private volatile boolean stopped;
+    private boolean closed;
+    private int generation;
+
+    PoolIo(PoolCore core, String name) throws ErrnoException {
+        this.core = core;
+        this.name = name;
+        this.epfd = Epoll.epoll_create1();
+        try {
+            this.wakeFd = Fds.eventfd();
+            Epoll.epoll_ctl(epfd, Epoll.EPOLL_CTL_ADD, wakeFd, Epoll.EPOLLIN, WAKE_TOKEN);
+        } catch (ErrnoException e) {
+            Fds.closeQuietly(epfd);
+            throw e;
+        }
+        one.set(ValueLayout.JAVA_LONG, 0, 1L);
+    }
+
+    void start() {
+        newReader();
+        watch();
+    }
+
+    private synchronized void newReader() {
+        Thread t = Thread.ofPlatform().name(name + "-io" + (generation++ == 0 ? "" : "-" + generation))
+                .daemon(true).unstarted(this::run);
+        reader = t;
+        t.start();
+    }
+
+    /** Starts reading {@code worker}'s answers. */
+    void register(Worker worker) throws ErrnoException {
+        workers.put(worker.id, worker);
+        Epoll.epoll_ctl(epfd, Epoll.EPOLL_CTL_ADD, worker.jvm.answers().number(), Epoll.EPOLLIN, worker.id);
+    }
+
+    /** Stops reading {@code worker}'s answers; before its pipe is closed. */
+    void unregister(Worker worker) {
+        if (workers.remove(worker.id) != null) {
+            try {
+                Epoll.epoll_ctl(epfd, Epoll.EPOLL_CTL_DEL, worker.jvm.answers().number(), 0, worker.id);
+            } catch (ErrnoException e) {
+                // closed already: epoll forgot it
+            }
+        }
+    }
+
+    /** Runs {@code event} on the pool's thread, under the pool's lock, soon. From any thread. */
+    void post(Event event) {
+        mailbox.add(event);
+        if (wakePending.compareAndSet(false, true)) {
+            wake();
+        }
+    }
+
+    private synchronized void wake() {
+        if (!closed) {
+            try {
+                Fds.write(wakeFd, one);
+            } catch (ErrnoException e) {
+                // the counter is full: the thread is awake anyway
+            }
+        }
+    }
+
+    /** Ends the thread after its current turn (or closes at once if it never started); the pool has terminated. */
+    void stop() {
+        stopped = true;
+        if (reader == null) {
+            close();
+        } else {
+            wake();
+        }
+    }
+
+    /** True if the calling thread is one of this pool's threads, which must never wait for the pool. */
+    boolean onPoolThread() {
+        return threads.contains(Thread.currentThread());
+    }
+
+    private void run() {
+        Thread me = Thread.currentThread();
+        threads.add(me);
+        List<Worker> readable = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment events = arena.allocate(Epoll.EVENT, 64);
+            MemorySegment counter = arena.allocate(ValueLayout.JAVA_LONG);
+            while (reader == me && !stopped) {
+                int n;
+                try {
+                    n = Epoll.epoll_wait(epfd, events, -1);
+                } catch (ErrnoException e) {
+                    System.getLogger(PoolIo.class.getName()).log(System.Logger.Level.ERROR, name + ": epoll_wait failed", e);
+                    return; // only a closed epoll fd makes it fail, and only stop() closes it
+                }
+                readable.clear();
+                for (int i = 0; i < n; i++) {
+                    long token = Epoll.data(events, i);
+                    if (token == WAKE_TOKEN) {
+                        try {
+                            Fds.read(wakeFd, counter);
+                        } catch (ErrnoException e) {
+                            // nothing to drain
+                        }
+                        wakePending.set(false);
+                    } else {
+                        Worker w = workers.get(token);
+                        if (w != null) {
+                            readable.add(w);
+                        }
+                    }
+                }
+                Batch batch = core.newBatch();
+                try {
+                    List<List<Protocol.Frame>> answers = new ArrayList<>(readable.size());
+                    for (Worker w : readable) {
+                        answers.add(w.readAnswers());
+                    }
+                    core.turn(batch, readable, answers, mailbox);
+                } catch (RuntimeException | Error e) {
+                    // A bug of ours must not stop the pool's only reader: say it, go on.
+                    System.getLogger(PoolIo.class.getName()).log(System.Logger.Level.ERROR, name + ": a turn failed", e);
+                }
+                batch.send();
+                deliveringSince = System.nanoTime();
+                delivering = me;
+                batch.deliver();
+                delivering = null;
+                deliveringSince = 0;
+            }
+        } finally {
+            threads.remove(me);
+            if (stopped && reader == me) {
+                close();
+            }
+        }
+    }
+
+    private synchronized void close() {
+        if (!closed) {
+            closed = true;
+            Fds.closeQuietly(wakeFd);
+            Fds.closeQuietly(epfd);
+        }
+    }
+
+    /** Every half second while the pool lives: hands reading over if delivery is stuck. */
+    private void watch() {
+        Engine.get().loop().schedule(STUCK_NANOS, () -> {
+            if (stopped) {
+                return;
+            }
+            long since = deliveringSince;
+            Thread stuck = delivering;
+            if (since != 0 && stuck != null && stuck == reader && System.nanoTime() - since > STUCK_NANOS) {
+                newReader();
+            }
+            watch();
+        });
+    }
+}

@@ -1,0 +1,43 @@
+package dev.multiproc.internal.pool;
+
+import dev.multiproc.internal.jvm.Protocol;
+import dev.multiproc.internal.jvm.WireBuffer;
+
+/**
+ * A task given to {@code submit} or {@code execute}: its serialized {@code Callable}, and
+ * where its outcome goes.
+ */
+final class TaskUnit extends Unit {
+    /** The serialized {@code Callable}. */
+    final byte[] payload;
+    /** The future to complete, or null for {@code execute}. */
+    final PoolFuture<?> future;
+    /** The task as the user gave it, for {@code shutdownNow}'s list. */
+    final Object original;
+    /** Resolves the classes of its result and exception here. */
+    final ClassLoader loader;
+    /** True if the user gave a {@code Runnable}: the value is {@link #fixedResult}, not the answer. */
+    final boolean runnable;
+    /** The result {@code submit(Runnable, T)} was given. */
+    final Object fixedResult;
+
+    TaskUnit(byte[] payload, PoolFuture<?> future, Object original, ClassLoader loader, boolean runnable,
+             Object fixedResult) {
+        this.payload = payload;
+        this.future = future;
+        this.original = original;
+        this.loader = loader;
+        this.runnable = runnable;
+        this.fixedResult = fixedResult;
+    }
+
+    @Override
+    void encode(WireBuffer out, Worker worker) {
+        out.frame(Protocol.CALL, payload);
+    }
+
+    @Override
+    int elements() {
+        return 1;
+    }
+}
