@@ -25,6 +25,9 @@ public final class Engine {
     private Subreaper subreaper;
     private volatile Watchdog watchdog;
     private final ChildrenFile childrenFile = new ChildrenFile(this);
+    /** This JVM's session, which a child started without {@code setsid} shares. */
+    private final int session = ProcFs.stat(dev.multiproc.internal.posix.Processes.getpid())
+            .map(ProcFs.Stat::session).orElse(-1);
 
     private Engine() throws ErrnoException {
         loop = new EventLoop();
@@ -77,6 +80,10 @@ public final class Engine {
     /** The children started by this JVM that have not been reaped yet. */
     public List<Child> liveChildren() {
         return List.copyOf(live.values());
+    }
+
+    int session() {
+        return session;
     }
 
     /** Installs the watchdog told of guarded children from now on. */

@@ -47,20 +47,23 @@ import java.util.concurrent.TimeoutException;
  *
  * <h2>Foreign roots</h2>
  * A process this JVM did not start (or that another JVM started, for the guardian) can be a
- * root too, known by its pid and the start time it had: it is pinned only if the process at
- * that pid still has that start time, and its group is searched only for members in the
- * session it was registered with.
+ * root too, known by its pid and the range its start time lies in (the spawner reads the boot
+ * clock just before and after the fork): it is pinned only if the process at that pid started
+ * within that range, and its group is searched only for members in the session it was
+ * registered with. A pid reused since would have started later.
  */
 public final class ProcessTree implements AutoCloseable {
     /**
      * A process to kill with its tree that is not a {@link Child} of this JVM.
      *
      * @param pid its pid
-     * @param startTime its start time (clock ticks since boot), as {@code /proc} showed it
+     * @param earliestStart the earliest start time it can have (clock ticks since boot, as
+     *     {@code /proc} shows start times)
+     * @param latestStart the latest start time it can have
      * @param groupLeader true if it leads its own process group
      * @param session the session it is in
      */
-    public record Foreign(int pid, long startTime, boolean groupLeader, int session) {}
+    public record Foreign(int pid, long earliestStart, long latestStart, boolean groupLeader, int session) {}
 
     private final List<Child> roots;
     private final int self = Processes.getpid();
@@ -113,8 +116,7 @@ public final class ProcessTree implements AutoCloseable {
             throws InterruptedException {
         try (ProcessTree tree = new ProcessTree(List.of())) {
             for (Foreign root : roots) {
-                ProcFs.Stat expected = new ProcFs.Stat(root.pid(), "", 'R', 0, 0, 0, root.startTime());
-                tree.pin(expected, Set.of());
+                tree.pinStartedBetween(root.pid(), root.earliestStart(), root.latestStart());
                 if (root.groupLeader()) {
                     tree.foreignGroups.put(root.pid(), root.session());
                 }
@@ -211,6 +213,25 @@ public final class ProcessTree implements AutoCloseable {
         Optional<ProcFs.Stat> now = ProcFs.stat(s.pid());
         if (now.isPresent() && now.get().startTime() == s.startTime()) {
             pinned.put(s.pid(), pidfd);
+        } else {
+            Fds.closeQuietly(pidfd);
+        }
+    }
+
+    /** Pins {@code pid} if the process there started within [{@code earliest}, {@code latest}]. */
+    private void pinStartedBetween(int pid, long earliest, long latest) {
+        if (pid == self || pinned.containsKey(pid)) {
+            return;
+        }
+        int pidfd;
+        try {
+            pidfd = Pidfd.pidfd_open(pid);
+        } catch (ErrnoException e) {
+            return; // gone already
+        }
+        Optional<ProcFs.Stat> now = ProcFs.stat(pid);
+        if (now.isPresent() && now.get().startTime() >= earliest && now.get().startTime() <= latest) {
+            pinned.put(pid, pidfd);
         } else {
             Fds.closeQuietly(pidfd);
         }

@@ -1,5 +1,6 @@
 package dev.multiproc.internal.engine;
 
+import dev.multiproc.internal.posix.Clock;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
 import dev.multiproc.internal.posix.Pidfd;
@@ -122,15 +123,17 @@ final class Spawner {
             attributes.setsigdefault(standardSignals);
             MemorySegment envp = plan.environment() == null
                     ? inheritedEnvironment : Spawn.stringArray(arena, plan.environment());
-            int pid = Spawn.posix_spawnp(actions, attributes, Spawn.stringArray(arena, plan.argv()), envp,
-                    plan.program());
-            return track(pid, plan);
+            MemorySegment argv = Spawn.stringArray(arena, plan.argv());
+            long before = Clock.bootTicks();
+            int pid = Spawn.posix_spawnp(actions, attributes, argv, envp, plan.program());
+            return track(pid, plan, before, Clock.bootTicks());
         } finally {
             copies.forEach(Fds::closeQuietly);
         }
     }
 
-    private Child track(int pid, SpawnPlan plan) throws ErrnoException {
+    /** Tracks a child just spawned; its start time lies between {@code before} and {@code after} (boot ticks). */
+    private Child track(int pid, SpawnPlan plan, long before, long after) throws ErrnoException {
         int pidfd;
         try {
             pidfd = Pidfd.pidfd_open(pid);
@@ -145,8 +148,10 @@ final class Spawner {
         engine.remember(child);
         Watchdog watchdog = engine.watchdog();
         if (plan.guarded() && watchdog != null) {
-            // Our unreaped child: its stat is there (a zombie's too) and its pid is not reused.
-            ProcFs.stat(pid).ifPresent(s -> watchdog.register(pid, s.startTime(), plan.groupLeader(), s.session()));
+            // The kernel stamped the child's start time at the fork, inside [before, after].
+            // Reading it from /proc instead would wait for the child's execve to finish.
+            watchdog.register(pid, before, after, plan.groupLeader(),
+                    plan.newSession() ? pid : engine.session());
         }
         child.watch(loop);
         return child;

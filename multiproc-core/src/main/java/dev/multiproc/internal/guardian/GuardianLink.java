@@ -142,8 +142,10 @@ public final class GuardianLink implements Watchdog {
 
     /** Tells the guardian of a guarded command just started. */
     @Override
-    public synchronized void register(int pid, long startTime, boolean groupLeader, int session) {
-        String line = "+ " + pid + " " + startTime + " " + (groupLeader ? 1 : 0) + " " + session + "\n";
+    public synchronized void register(int pid, long earliestStart, long latestStart, boolean groupLeader,
+                                      int session) {
+        String line = "+ " + pid + " " + earliestStart + " " + latestStart + " " + (groupLeader ? 1 : 0) + " "
+                + session + "\n";
         guarded.put(pid, line);
         write(line);
     }
