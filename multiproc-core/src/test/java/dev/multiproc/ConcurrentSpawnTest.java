@@ -1,6 +1,7 @@
 package dev.multiproc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.multiproc.testing.Procs;
 import java.io.OutputStream;
@@ -8,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -15,9 +18,47 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Starts from many threads at once must never cross their pipes, nor let one child hold
- * another's pipe open (its reader would then wait for a stranger's exit).
+ * another's pipe open (its reader would then wait for a stranger's exit); a spawn runs on the
+ * caller's thread, and no kind of caller (virtual, interrupted) may lose a child.
  */
 class ConcurrentSpawnTest {
+
+    @Test
+    @Timeout(120)
+    void starts_from300VirtualThreadsAtOnce_eachGetsItsOwnChild() throws Exception {
+        List<CompletableFuture<String>> results = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 300; i++) {
+                String token = "child " + i;
+                results.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        CompletedProcess r = Command.of("echo", token).run().check();
+                        return r.stdoutText().strip();
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                }, threads));
+            }
+        }
+        for (int i = 0; i < 300; i++) {
+            assertEquals("child " + i, results.get(i).get(1, TimeUnit.MINUTES));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void start_fromAnInterruptedThread_startsTheChildAndKeepsTheInterrupt() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            Thread.currentThread().interrupt();
+            Subprocess p;
+            try {
+                p = Command.of("true").stdin(Redirect.DISCARD).stdout(Redirect.DISCARD).start();
+            } finally {
+                assertTrue(Thread.interrupted(), "the interrupt was kept");
+            }
+            assertEquals(ExitStatus.exited(0), p.waitFor());
+        }
+    }
 
     @Test
     @Timeout(180)

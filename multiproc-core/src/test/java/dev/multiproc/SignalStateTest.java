@@ -55,7 +55,7 @@ class SignalStateTest {
             assertTrue((seen.get("jvm SigIgn") & bit(signal)) != 0, "the JVM ignores " + signal + ": " + seen);
         }
         for (int signal : blocked) {
-            assertTrue((seen.get("spawner SigBlk") & bit(signal)) != 0, "the spawner blocks " + signal + ": " + seen);
+            assertTrue((seen.get("caller SigBlk") & bit(signal)) != 0, "the spawning thread blocks " + signal + ": " + seen);
         }
         assertEquals(0, seen.get("child SigBlk"), "child SigBlk");
         assertEquals(0, seen.get("child SigIgn") & STANDARD_SIGNALS, "child SigIgn");

@@ -10,15 +10,13 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Blocks the signals named in its arguments (by number) in its main thread before multiproc's
- * first use, so that the spawner thread inherits that mask; starts a sleeping child; prints
- * {@code jvm SigIgn}, {@code spawner SigBlk}, {@code child SigBlk} and {@code child SigIgn}
+ * Blocks the signals named in its arguments (by number) in its main thread, which then starts
+ * a sleeping child (multiproc spawns on the calling thread); prints
+ * {@code jvm SigIgn}, {@code caller SigBlk}, {@code child SigBlk} and {@code child SigIgn}
  * lines; kills the child. Run it from a shell that ignores some signals to see whether the
  * JVM's ignored signals leak too.
  */
@@ -29,7 +27,7 @@ public final class SignalStateMain {
         block(Stream.of(args).mapToInt(Integer::parseInt).toArray());
         Subprocess child = Procs.sleeper();
         System.out.println("jvm SigIgn " + Procs.status(Procs.self(), "SigIgn"));
-        System.out.println("spawner SigBlk " + Procs.statusOf(spawnerThread().resolve("status"), "SigBlk"));
+        System.out.println("caller SigBlk " + Procs.statusOf(Path.of("/proc/thread-self/status"), "SigBlk"));
         System.out.println("child SigBlk " + Procs.status(child.pid(), "SigBlk"));
         System.out.println("child SigIgn " + Procs.status(child.pid(), "SigIgn"));
         child.kill();
@@ -54,17 +52,5 @@ public final class SignalStateMain {
                 throw new IllegalStateException("pthread_sigmask failed: " + r);
             }
         }
-    }
-
-    private static Path spawnerThread() throws Exception {
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            List<Path> all = tasks.toList();
-            for (Path task : all) {
-                if (Files.readString(task.resolve("comm")).strip().startsWith("multiproc-spawn")) {
-                    return task;
-                }
-            }
-        }
-        throw new IllegalStateException("no multiproc-spawner thread");
     }
 }

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The library's process machinery, started on first use: one event thread, one spawner
- * thread, the table of live children and the exit hook. However many children there are,
- * these are the only threads it adds.
+ * The library's process machinery, started on first use: one event thread, the table of
+ * live children and the exit hook. Children are spawned on the caller's thread; however many
+ * there are, the event thread is the only thread the library adds for them.
  */
 public final class Engine {
     private static final class Holder {
@@ -57,7 +57,7 @@ public final class Engine {
         return Holder.INSTANCE;
     }
 
-    /** Starts a child on the spawner thread; it is watched and reaped from then on. */
+    /** Starts a child, on the calling thread; it is watched and reaped from then on. */
     public Child spawn(SpawnPlan plan) throws ErrnoException {
         return spawner.spawn(plan);
     }

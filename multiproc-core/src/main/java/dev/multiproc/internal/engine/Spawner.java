@@ -16,14 +16,21 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * The one long-lived thread every spawn goes through, so that anything tied to the spawning
- * thread (such as {@code PR_SET_PDEATHSIG}, which fires when that thread exits) is tied to a
- * thread that lives as long as the JVM.
+ * Starts children, on the calling thread.
+ *
+ * <h2>Why on the caller's thread</h2>
+ * Nothing multiproc relies on is tied to the thread that spawns a child: it never arms
+ * {@code PR_SET_PDEATHSIG} (which fires when the spawning <em>thread</em> exits); a child's
+ * end is the guardian's and the lifeline's business. So a spawn needs no thread of its own,
+ * and handing it to one would cost two thread wake-ups per spawn (see
+ * {@code docs/decisions.md}). Each call has its own arena, file actions and attributes;
+ * what it shares (the table of live children, the event loop, the watchdog) is thread-safe.
+ * A spawn cannot be abandoned halfway: a downcall does not answer {@link Thread#interrupt},
+ * so once {@code posix_spawnp} returns a pid, the child is tracked before the call returns.
+ * A virtual thread that spawns holds its carrier for the spawn (glibc's {@code posix_spawn}
+ * suspends the calling thread until the child has called {@code execve}).
  *
  * <h2>What the child gets</h2>
  * <ul>
@@ -38,9 +45,6 @@ import java.util.concurrent.LinkedBlockingQueue;
  * </ul>
  */
 final class Spawner {
-    private record Request(SpawnPlan plan, CompletableFuture<Child> result) {}
-
-    private final LinkedBlockingQueue<Request> requests = new LinkedBlockingQueue<>();
     private final EventLoop loop;
     private final Engine engine;
     private final SigSet emptyMask;
@@ -63,46 +67,10 @@ final class Spawner {
             environment.add(e.getKey() + "=" + e.getValue());
         }
         inheritedEnvironment = Spawn.stringArray(global, environment);
-        Thread.ofPlatform().name("multiproc-spawner").daemon(true).start(this::run);
     }
 
-    /**
-     * Starts a child as {@code plan} says, on the spawner thread; returns it already watched.
-     * Not interruptible: a caller that gave up would leave a child nobody holds.
-     */
+    /** Starts a child as {@code plan} says, on the calling thread; returns it already watched. */
     Child spawn(SpawnPlan plan) throws ErrnoException {
-        Request request = new Request(plan, new CompletableFuture<>());
-        requests.add(request);
-        try {
-            return request.result.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof ErrnoException errno) {
-                throw errno;
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException("spawn failed", e.getCause());
-        }
-    }
-
-    private void run() {
-        while (true) {
-            Request request;
-            try {
-                request = requests.take();
-            } catch (InterruptedException e) {
-                continue; // nobody may stop the spawner
-            }
-            try {
-                request.result.complete(start(request.plan));
-            } catch (Throwable t) {
-                request.result.completeExceptionally(t);
-            }
-        }
-    }
-
-    private Child start(SpawnPlan plan) throws ErrnoException {
         List<Integer> copies = new ArrayList<>();
         try (Arena arena = Arena.ofConfined();
              SpawnFileActions actions = new SpawnFileActions(arena);

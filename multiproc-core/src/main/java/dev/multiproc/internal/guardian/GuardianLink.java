@@ -22,7 +22,7 @@ import java.util.Map;
  * each guarded command started and reaped, and releases it at a normal exit.
  *
  * <h2>Never blocking, never losing a line</h2>
- * Lines are written to the non-blocking pipe at once, from the spawner thread (a start) or
+ * Lines are written to the non-blocking pipe at once, from the thread that starts a command or
  * the event thread (a reap). If the pipe is full (the guardian JVM is still starting and has
  * read nothing yet: the pipe holds about 25,000 lines first), lines wait in memory and the
  * event loop writes them when the pipe has room. The guardian is started by the thread that
@@ -56,7 +56,7 @@ public final class GuardianLink implements Watchdog {
 
     /**
      * The link, with a running guardian: started on first call. Call it before starting a
-     * guarded command, from a thread that may wait for a spawn (not the spawner thread).
+     * guarded command.
      */
     public static synchronized GuardianLink ensureStarted(Engine engine) throws ErrnoException {
         if (instance == null) {
@@ -73,8 +73,9 @@ public final class GuardianLink implements Watchdog {
     }
 
     /**
-     * Starts a guardian unless one runs. The spawn waits for the spawner thread, which may be
-     * calling {@link #register} meanwhile: so {@code this} is not locked while it waits.
+     * Starts a guardian unless one runs. {@code this} is not locked during the guardian's
+     * spawn: other threads starting commands, and the event thread reaping them, call
+     * {@link #register} and {@link #forget} meanwhile.
      */
     private void startIfNeeded() throws ErrnoException {
         synchronized (starting) {
