@@ -164,8 +164,15 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
         }
     }
 
-    /** Waits for the child to end and returns its status. */
+    /**
+     * Waits for the child to end and returns its status. A platform thread first waits for
+     * the exit in the kernel, for up to 5 ms, so that a short child costs no thread hand-off;
+     * an interrupt that comes in those milliseconds is seen when they end.
+     *
+     * @throws InterruptedException if the thread is interrupted while it waits
+     */
     public ExitStatus waitFor() throws InterruptedException {
+        child.awaitBriefly(Long.MAX_VALUE);
         try {
             return child.exit().get();
         } catch (ExecutionException e) {
@@ -174,15 +181,18 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
     }
 
     /**
-     * Waits up to {@code timeout} for the child to end.
+     * Waits up to {@code timeout} for the child to end (as {@link #waitFor()} does).
      *
      * @return its status, or empty if it is still running
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException {
         long nanos = requireNonNegative(timeout, "timeout").toNanos();
+        long start = System.nanoTime();
+        child.awaitBriefly(nanos);
         try {
-            return Optional.of(child.exit().get(nanos, TimeUnit.NANOSECONDS));
+            return Optional.of(child.exit().get(Math.max(0, nanos - (System.nanoTime() - start)),
+                    TimeUnit.NANOSECONDS));
         } catch (TimeoutException e) {
             return Optional.empty();
         } catch (ExecutionException e) {

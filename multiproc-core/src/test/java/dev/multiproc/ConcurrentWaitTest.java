@@ -6,15 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.multiproc.testing.Procs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Waiting must never give different answers to different threads, never return early or
@@ -59,6 +66,77 @@ class ConcurrentWaitTest {
                 assertEquals(expected, result);
             }
             p.close();
+        }
+    }
+
+    @Test
+    @Timeout(240)
+    void waitFor_ofShortChildrenRacingTheEventLoop_neverLosesAStatusNorAPidfd() throws Exception {
+        // Platform threads poll the pidfd themselves for a moment and may reap the child before
+        // the event loop does; the loop may reap it under their poll. Either way every waiter
+        // gets the one status, and the pidfd is closed once, by whoever holds it last.
+        long pidfdsBefore = pidfds();
+        Executor platform = task -> Thread.ofPlatform().start(task);
+        for (int round = 0; round < 300; round++) {
+            int code = round % 256;
+            Subprocess p = Command.of("sh", "-c", "exit " + code).stdin(Redirect.DISCARD)
+                    .stdout(Redirect.DISCARD).stderr(Redirect.DISCARD).start();
+            List<CompletableFuture<ExitStatus>> waits = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                boolean timed = i % 2 == 1;
+                waits.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        if (!timed) {
+                            return p.waitFor();
+                        }
+                        Optional<ExitStatus> status = Optional.empty();
+                        while (status.isEmpty()) {
+                            status = p.waitFor(Duration.ofMillis(2));
+                        }
+                        return status.get();
+                    } catch (InterruptedException e) {
+                        throw new RuntimeException(e);
+                    }
+                }, round % 3 == 0 && i == 3 ? Thread::startVirtualThread : platform));
+            }
+            assertEquals(ExitStatus.exited(code), p.waitFor());
+            for (CompletableFuture<ExitStatus> wait : waits) {
+                assertEquals(ExitStatus.exited(code), wait.get(1, TimeUnit.MINUTES), "round " + round);
+            }
+        }
+        Procs.await("every pidfd of those children closed", () -> pidfds() <= pidfdsBefore);
+    }
+
+    @Test
+    void waitFor_onAnInterruptedThreadThrowsAtOnce() throws Exception {
+        Subprocess p = Procs.sleeper();
+        try {
+            Thread.currentThread().interrupt();
+            long start = System.nanoTime();
+            assertThrows(InterruptedException.class, p::waitFor);
+            Thread.currentThread().interrupt();
+            assertThrows(InterruptedException.class, () -> p.waitFor(Duration.ofMinutes(1)));
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30), "returned at once");
+            assertTrue(p.isAlive());
+        } finally {
+            Thread.interrupted();
+            p.kill();
+            p.waitFor();
+        }
+    }
+
+    /** How many pidfds this JVM holds open. */
+    private static long pidfds() {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().contains("pidfd");
+                } catch (IOException closedMeanwhile) {
+                    return false;
+                }
+            }).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

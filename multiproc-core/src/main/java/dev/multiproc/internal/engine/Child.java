@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A child process this JVM started and tracks until it is reaped.
@@ -28,6 +29,18 @@ import java.util.concurrent.ExecutionException;
  * {@link #lock}: a signal racing with the reap either goes to the (zombie) child, or finds
  * the pidfd closed and does nothing. Waiting again returns the status kept in {@link #exit};
  * nobody ever calls {@code waitpid} on this pid a second time, so there is no ECHILD.
+ *
+ * <h2>A waiter woken by the kernel</h2>
+ * A thread that waits for the exit would be woken by the event thread after it reaps: one
+ * more thread hand-off, which on a small virtual machine costs far more than its
+ * few microseconds (the next spawn then runs with the two threads on two CPUs; measured,
+ * about 15% of a spawn and wait of {@code /bin/true}). So a platform thread that waits
+ * first polls the pidfd itself, briefly ({@link #DIRECT_WAIT_MILLIS}), and reaps the child
+ * itself if it exits meanwhile, exactly as the event loop would, under {@link #lock}:
+ * whichever of the two gets the lock first reaps, the other finds the pidfd closed. While a
+ * thread polls the pidfd, the reap leaves the fd open ({@link #unclosed}), so that its number
+ * cannot name another file under the poll. After the brief wait, the thread parks on
+ * {@link #exit} as any other waiter: so an interrupt is noticed at most that late.
  */
 public final class Child {
     /** What started the child. */
@@ -52,6 +65,13 @@ public final class Child {
     private final Object lock = new Object();
     private int pidfd;
     private long token;
+    /** Threads polling the pidfd in {@link #awaitBriefly}. */
+    private int pollers;
+    /** A pidfd the reap left open for {@link #pollers}; the last of them closes it. */
+    private int unclosed = -1;
+
+    /** How long {@link #awaitBriefly} waits in the kernel at most. */
+    static final int DIRECT_WAIT_MILLIS = 5;
 
     Child(int pid, int pidfd, List<String> command, Kind kind, String name, boolean daemon, boolean groupLeader,
           boolean guarded) {
@@ -171,7 +191,45 @@ public final class Child {
         }
     }
 
-    /** Runs on the event loop when the pidfd is readable. */
+    /**
+     * On a platform thread: waits up to {@code maxNanos} (at most {@link #DIRECT_WAIT_MILLIS})
+     * for the child to exit, polling its pidfd, and reaps it if it does; returns at once on a
+     * virtual thread (it must not hold its carrier), on an interrupted thread, or when the
+     * child is already reaped. Waiters call it before parking on {@link #exit}.
+     */
+    public void awaitBriefly(long maxNanos) {
+        long millis = Math.min(DIRECT_WAIT_MILLIS, TimeUnit.NANOSECONDS.toMillis(maxNanos));
+        Thread self = Thread.currentThread();
+        if (millis <= 0 || exit.isDone() || self.isVirtual() || self.isInterrupted()) {
+            return;
+        }
+        int fd;
+        synchronized (lock) {
+            if (pidfd < 0) {
+                return;
+            }
+            fd = pidfd;
+            pollers++;
+        }
+        boolean exited;
+        try {
+            exited = Fds.pollReadable(new int[] {fd}, (int) millis) > 0;
+        } catch (ErrnoException e) {
+            exited = false; // the event loop reaps it
+        } finally {
+            synchronized (lock) {
+                if (--pollers == 0 && unclosed >= 0) {
+                    Fds.closeQuietly(unclosed);
+                    unclosed = -1;
+                }
+            }
+        }
+        if (exited) {
+            reap(Engine.get().loop());
+        }
+    }
+
+    /** Runs on the event loop when the pidfd is readable, or on a waiter that saw it readable. */
     private void reap(EventLoop loop) {
         Wait.Reaped reaped;
         synchronized (lock) {
@@ -187,7 +245,11 @@ public final class Child {
                 return;
             }
             loop.remove(pidfd, token);
-            Fds.closeQuietly(pidfd);
+            if (pollers > 0) {
+                unclosed = pidfd;
+            } else {
+                Fds.closeQuietly(pidfd);
+            }
             pidfd = -1;
             Engine.get().forget(this);
             Watchdog watchdog = Engine.get().watchdog();
