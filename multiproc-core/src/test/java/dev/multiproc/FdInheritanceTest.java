@@ -100,10 +100,11 @@ class FdInheritanceTest {
         return fd;
     }
 
-    /** Starts {@code command}, which must sleep, and returns its fds. */
+    /** Starts {@code command}, which must sleep, and returns its fds once it sleeps. */
     private static Map<Integer, String> fdsOfSleepingChild(Command command) throws Exception {
         Subprocess p = command.start();
         try {
+            Procs.awaitAsleep(p.pid());
             return Procs.fdTargets(p.pid());
         } finally {
             p.kill();

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -140,6 +141,23 @@ public final class Procs {
         if (!poll(PATIENCE, condition)) {
             fail("not within " + PATIENCE + ": " + what);
         }
+    }
+
+    /**
+     * Waits until {@code pid} sleeps in {@code nanosleep}: a {@code sleep} that has finished
+     * starting, so that the fds its dynamic loader opens for a moment are closed again.
+     */
+    public static void awaitAsleep(long pid) {
+        await("process " + pid + " sleeps in nanosleep", () -> {
+            try {
+                String wchan = Files.readString(Path.of("/proc", Long.toString(pid), "wchan"));
+                String syscall = Files.readString(Path.of("/proc", Long.toString(pid), "syscall")).split(" ")[0];
+                // clock_nanosleep and nanosleep: 230 and 35 on x86_64, 115 and 101 on aarch64
+                return wchan.contains("nanosleep") || Set.of("230", "35", "115", "101").contains(syscall.strip());
+            } catch (IOException e) {
+                return false;
+            }
+        });
     }
 
     /** Fails unless {@code pid} stops running (gone, or a zombie) within {@link #PATIENCE}. */

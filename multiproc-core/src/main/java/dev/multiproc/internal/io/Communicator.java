@@ -20,6 +20,15 @@ import java.util.concurrent.CompletableFuture;
  * armed pipe, or the child's exit, fires. So a full pipe never deadlocks (everything moves at
  * once), and a thousand communicating callers cost no thread of ours.
  *
+ * <h2>A short child: waiting in the kernel</h2>
+ * A wake-up through the event thread is one more hand-off between threads, which on a small
+ * virtual machine costs more than its own microseconds (see {@code Child}). So for its first
+ * {@link #DIRECT_NANOS}, once stdin is done, a platform thread polls its output pipes itself
+ * instead of arming them and parking: a command that ends at once is read to its end with no
+ * hand-off at all. The poll is only a hint of readiness (every read still goes through the
+ * pipe's lock), so a pipe closed meanwhile by another thread costs at most a wasted round.
+ * After that, or on a virtual thread (a poll would hold its carrier), it parks as above.
+ *
  * <h2>State survives a timeout</h2>
  * {@link #pump} returns false at the deadline and keeps everything: the input offset, the
  * bytes read, which pipes ended. Calling it again goes on where it stopped and loses nothing.
@@ -36,6 +45,8 @@ public final class Communicator {
     public static final long LINGER_NANOS = 250_000_000L;
     /** Pipes grow to this many bytes when they can, for fewer wake-ups on large transfers. */
     private static final int PIPE_SIZE = 1 << 20;
+    /** How long {@link #pump} polls its pipes itself on a platform thread before it parks. */
+    static final long DIRECT_NANOS = 5_000_000L;
 
     private final PipeOutputStream stdin;
     private final byte[] input;
@@ -98,12 +109,16 @@ public final class Communicator {
     public synchronized boolean pump(long deadlineNanos) throws IOException {
         Waker w = new Waker();
         waker = w;
+        Thread self = Thread.currentThread();
+        long directEnd = System.nanoTime() + (self.isVirtual() ? 0 : DIRECT_NANOS);
         try {
             while (true) {
                 feed(w);
+                boolean direct = stdinDone && System.nanoTime() - directEnd < 0 && !self.isInterrupted();
+                List<Integer> blocked = new ArrayList<>(2);
                 for (Drain d : drains) {
                     if (d != null && !d.done) {
-                        drain(d, w);
+                        drain(d, direct ? null : w, blocked);
                     }
                 }
                 if (finished()) {
@@ -119,13 +134,26 @@ public final class Communicator {
                     }
                 }
                 long until = lingerEnd >= 0 && lingerEnd - deadlineNanos < 0 ? lingerEnd : deadlineNanos;
-                if (!w.await(until) && until == deadlineNanos) {
+                if (direct) {
+                    pollDirectly(blocked, Math.min(until - System.nanoTime(), directEnd - System.nanoTime()));
+                    if (until == deadlineNanos && deadlineNanos != Waker.NO_DEADLINE
+                            && System.nanoTime() - deadlineNanos >= 0) {
+                        return false;
+                    }
+                } else if (!w.await(until) && until == deadlineNanos) {
                     return false;
                 }
             }
         } finally {
             waker = null;
         }
+    }
+
+    /** Waits up to {@code nanos} (at least a millisecond) for any of {@code fds} to be readable or hung up. */
+    private static void pollDirectly(List<Integer> fds, long nanos) throws IOException {
+        int[] numbers = fds.stream().mapToInt(Integer::intValue).toArray();
+        int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (nanos + 999_999) / 1_000_000));
+        Fds.pollReadable(numbers, millis);
     }
 
     private boolean finished() {
@@ -170,7 +198,11 @@ public final class Communicator {
         stdin.close();
     }
 
-    private static void drain(Drain d, Waker w) throws IOException {
+    /**
+     * Reads what is there; if the pipe would block, arms it for {@code w}, or with no waker
+     * (a direct poll) adds its number to {@code blocked}.
+     */
+    private static void drain(Drain d, Waker w, List<Integer> blocked) throws IOException {
         while (true) {
             MemorySegment free = d.sink.free();
             long n = d.pipe.fd().read(free);
@@ -180,8 +212,11 @@ public final class Communicator {
                 d.done = true;
                 d.pipe.close();
                 return;
-            } else {
+            } else if (w != null) {
                 d.pipe.fd().arm(Epoll.EPOLLIN, w);
+                return;
+            } else {
+                blocked.add(d.pipe.fd().number());
                 return;
             }
         }

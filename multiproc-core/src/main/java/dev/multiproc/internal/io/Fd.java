@@ -33,7 +33,10 @@ public final class Fd implements Closeable {
         this.loop = loop;
     }
 
-    /** The fd number; only for logs and for handing to a child before this JVM closes it. */
+    /**
+     * The fd number: for logs, for handing to a child before this JVM closes it, and for a
+     * brief {@code poll} that is only a hint (every read and write still goes through the lock).
+     */
     public int number() {
         return fd;
     }
