@@ -77,7 +77,7 @@ class SignalHandlersTest {
         Jvm jvm = start(Procs.java(List.of(), SignalMain.class, "forward-all", "TERM", file.toString()));
         jvm.process().terminate();
         assertEquals(143, jvm.process().waitFor().returncode());
-        assertTrue(Procs.poll(Duration.ofSeconds(10), () -> Files.exists(file)));
+        assertTrue(Procs.poll(Duration.ofSeconds(10), () -> written(file)));
         assertEquals("TERM", read(file));
     }
 
@@ -88,7 +88,7 @@ class SignalHandlersTest {
         Jvm jvm = start(Procs.java(List.of(), SignalMain.class, "forward-one", "USR1", first.toString(),
                 second.toString()));
         jvm.process().signal(Signal.SIGUSR1);
-        assertTrue(Procs.poll(Duration.ofSeconds(10), () -> Files.exists(first)));
+        assertTrue(Procs.poll(Duration.ofSeconds(10), () -> written(first)));
         assertEquals("USR1", read(first));
         Thread.sleep(300);
         assertFalse(Files.exists(second), "the signal reached a child it was not forwarded to");
@@ -103,6 +103,11 @@ class SignalHandlersTest {
                 () -> Signals.handle(signal, s -> { }));
         assertTrue(e.getMessage().contains(signal.displayName()), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Signals.forwardToChildren(signal));
+    }
+
+    /** True once the child's shell has created {@code file} and written its line (two steps). */
+    private static boolean written(Path file) {
+        return Files.exists(file) && !read(file).isEmpty();
     }
 
     private static String read(Path file) {
