@@ -375,21 +375,7 @@ public final class JvmProcess<T> implements SignalTarget {
          *     {@code --module})
          */
         public Builder jvmOptions(String... options) {
-            Objects.requireNonNull(options, "options");
-            for (String option : options) {
-                Objects.requireNonNull(option, "option");
-                noNul(option, "JVM option");
-                if (!option.startsWith("-")) {
-                    throw new IllegalArgumentException("JVM option \"" + option + "\" does not start with '-'"
-                            + " (an option's value goes in the same string, as in \"-Xss2m\" or \"--add-opens=m/p=ALL-UNNAMED\")");
-                }
-                if (option.equals("-jar") || option.equals("-m") || option.equals("--module")
-                        || option.startsWith("--module=")) {
-                    throw new IllegalArgumentException("JVM option \"" + option
-                            + "\" would replace the child's main class, which runs the task");
-                }
-            }
-            jvmOptions.addAll(List.of(options));
+            jvmOptions.addAll(JvmOptions.checked(options));
             return this;
         }
 

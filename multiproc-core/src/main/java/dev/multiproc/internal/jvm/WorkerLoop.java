@@ -189,6 +189,11 @@ final class WorkerLoop {
             writeFailure(Protocol.FAILURE, RemoteFailure.Kind.TASK_THREW, t);
             return;
         }
+        writeResult(value);
+    }
+
+    /** Writes a RESULT frame with {@code value}, or a FAILURE frame if it cannot be serialized. */
+    private void writeResult(Object value) {
         int mark = output.length();
         int at = output.beginFrame(Protocol.RESULT);
         try {
@@ -248,15 +253,7 @@ final class WorkerLoop {
             writeFailure(Protocol.FAILURE, RemoteFailure.Kind.TASK_THREW, t);
             return;
         }
-        int mark = output.length();
-        int at = output.beginFrame(Protocol.RESULT);
-        try {
-            Values.encode(value, output, "result");
-            output.endFrame(at);
-        } catch (Serial.NotSerializable e) {
-            output.truncate(mark);
-            writeFailure(Protocol.FAILURE, RemoteFailure.Kind.RESULT_NOT_SERIALIZABLE, notSerializable(e));
-        }
+        writeResult(value);
     }
 
     /** A chunk's answers: every element's value or failure, in one frame. */
