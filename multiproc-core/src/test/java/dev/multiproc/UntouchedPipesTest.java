@@ -73,6 +73,25 @@ class UntouchedPipesTest {
     }
 
     @Test
+    @Timeout(300)
+    void takingAStreamWhileTheChildEnds_neverLosesOutput_500Times() throws Exception {
+        for (int i = 0; i < 500; i++) {
+            Subprocess p = Command.of("echo", "x" + i).start();
+            String out = switch (i % 4) {
+                case 0 -> Procs.readAll(p.stdout());
+                case 1 -> String.join("\n", p.stdoutLines().toList()) + "\n";
+                case 2 -> p.communicate().stdoutText();
+                default -> {
+                    p.waitFor(); // the child is reaped first: the kept output is read
+                    yield new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8);
+                }
+            };
+            assertEquals("x" + i + "\n", out, "round " + i);
+            assertEquals(ExitStatus.exited(0), p.waitFor());
+        }
+    }
+
+    @Test
     void aStreamTakenBeforeTheEnd_isTheCallersAndStaysOpen() throws Exception {
         Subprocess p = Command.of("sh", "-c", "echo early").start();
         var out = p.stdout();
