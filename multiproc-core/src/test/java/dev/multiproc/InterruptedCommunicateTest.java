@@ -76,7 +76,9 @@ class InterruptedCommunicateTest {
     @ValueSource(booleans = {false, true})
     void waitForInterruptedWhileWaiting_communicate_throwsInterruptedException_andGoesOnLater(boolean virtual)
             throws Exception {
-        Subprocess p = Command.of("sh", "-c", "echo before; exec sleep 60").start();
+        Path written = tmp.resolve("written");
+        Subprocess p = Command.of("sh", "-c", "echo before; touch " + written + "; exec sleep 60").start();
+        Procs.await("the child wrote its line", () -> Files.exists(written)); // read in communicate's first round
         Outcome o = interruptWhileWaiting(virtual, aboutToWait -> {
             aboutToWait.countDown();
             p.communicate(null, Duration.ofSeconds(60));

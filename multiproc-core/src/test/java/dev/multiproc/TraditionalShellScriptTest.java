@@ -1,6 +1,8 @@
 package dev.multiproc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.multiproc.testing.Procs;
 import dev.multiproc.testing.RunArgvMain;
@@ -79,6 +81,19 @@ class TraditionalShellScriptTest {
         CompletedProcess r = Procs.java(List.of(), RunArgvMain.class, "--child-path=" + dir3, "prog")
                 .env("PATH", path).stdin(Redirect.DISCARD).run();
         assertEquals("from-dir1\nexit 0\n", r.stdoutText(), r.stderrText());
+    }
+
+    @Test
+    void aBinaryTheKernelCannotRun_isNoScript_andStaysAStartFailure() throws Exception {
+        Path binary = tmp.resolve("binary");
+        Files.write(binary, new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, '\n', 'e', 'c', 'h', 'o'});
+        Files.setPosixFilePermissions(binary, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ProcessStartException e = assertThrows(ProcessStartException.class, () -> Command.of(binary.toString()).start());
+        assertEquals("ENOEXEC", e.errorName());
+        assertTrue(e.notExecutable());
+        Path script = script(tmp.resolve("script"), "echo ok\n\0 after the first line\n");
+        assertEquals("ok\n", Command.of(script.toString()).stderr(Redirect.DISCARD).run().stdoutText(),
+                "a NUL after the first line does not make a script binary");
     }
 
     @Test

@@ -5,6 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -26,6 +28,9 @@ import java.util.List;
  * search of {@code PATH} does (the first candidate that is an executable regular file; a
  * {@code PATH} entry that is empty means the working directory), and spawns
  * {@code /bin/sh FILE ARGS...}, exactly the argument list {@code execvp} gives the shell.
+ * A file whose first line holds a NUL byte (a program for another machine, or no program at
+ * all) is no script: as bash does, it stays an ENOEXEC failure instead of making the shell
+ * choke on it.
  */
 @SuppressWarnings("restricted")
 public final class Spawn {
@@ -68,7 +73,7 @@ public final class Spawn {
                 throw e;
             }
             String file = fileFound(program, directory);
-            if (file == null) {
+            if (file == null || looksBinary(file, directory)) {
                 throw e;
             }
             try (Arena arena = Arena.ofConfined()) {
@@ -111,6 +116,24 @@ public final class Spawn {
             }
         }
         return null;
+    }
+
+    /** True if the first line of {@code file} (of its first 80 bytes, as bash reads) holds a NUL byte. */
+    static boolean looksBinary(String file, String directory) {
+        Path p = directory == null ? Path.of(file) : Path.of(directory).resolve(file);
+        byte[] sample = new byte[80];
+        int n;
+        try (InputStream in = Files.newInputStream(p)) {
+            n = in.readNBytes(sample, 0, sample.length);
+        } catch (IOException | InvalidPathException e) {
+            return true; // unreadable: the shell could not read it either
+        }
+        for (int i = 0; i < n && sample[i] != '\n'; i++) {
+            if (sample[i] == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isExecutableFile(String file, String directory) {
