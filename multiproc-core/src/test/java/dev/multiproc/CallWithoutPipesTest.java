@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.multiproc.testing.Procs;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -33,13 +32,14 @@ class CallWithoutPipesTest {
     @Test
     void callTimeout_outputToAFile_killsTheTreeAtTheDeadline() throws Exception {
         Path out = tmp.resolve("out");
-        Command sleeper = Command.of("sh", "-c", "echo $$; exec sleep 60")
+        String marker = "60.00777"; // a sleep no other test runs
+        Command sleeper = Command.of("sh", "-c", "echo started; sleep " + marker + " & exec sleep " + marker)
                 .stdin(Redirect.DISCARD).stdout(Redirect.to(out)).stderr(Redirect.DISCARD)
                 .timeout(Duration.ofMillis(300));
         TimeoutExpiredException e = assertThrows(TimeoutExpiredException.class, sleeper::run);
         assertEquals(Duration.ofMillis(300), e.timeout());
-        long pid = Long.parseLong(Files.readString(out).strip());
-        Procs.awaitGone(pid);
+        Procs.await("no sleep " + marker + " left", () -> ProcessEntry.snapshot().stream()
+                .noneMatch(p -> p.commandLine().contains(marker) && !p.zombie()));
     }
 
     @Test

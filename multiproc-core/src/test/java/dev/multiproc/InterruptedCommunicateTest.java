@@ -61,15 +61,16 @@ class InterruptedCommunicateTest {
     @ValueSource(booleans = {false, true})
     void waitForInterruptedWhileWaiting_run_throwsInterruptedException_andKillsTheTree(boolean virtual)
             throws Exception {
-        Path pidFile = tmp.resolve("pid");
+        String marker = "60.00" + (virtual ? 551 : 552); // a sleep no other test runs
         Outcome o = interruptWhileWaiting(virtual, aboutToWait -> {
             aboutToWait.countDown();
-            Command.of("sh", "-c", "echo $$ > " + pidFile + "; exec sleep 60").run();
+            Command.of("sh", "-c", "sleep " + marker + " & exec sleep " + marker).run();
         });
         assertEquals(InterruptedException.class, o.thrown() == null ? null : o.thrown().getClass(),
                 String.valueOf(o.thrown()));
         assertFalse(o.stillInterrupted(), "InterruptedException clears the interrupt status");
-        Procs.awaitGone(Long.parseLong(Files.readString(pidFile).strip()));
+        Procs.await("no sleep " + marker + " left", () -> ProcessEntry.snapshot().stream()
+                .noneMatch(p -> p.commandLine().contains(marker) && !p.zombie()));
     }
 
     @ParameterizedTest

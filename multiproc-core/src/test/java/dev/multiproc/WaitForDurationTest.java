@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.multiproc.testing.Procs;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
@@ -43,13 +42,13 @@ class WaitForDurationTest {
     @ParameterizedTest
     @MethodSource("durations")
     void testEdgeDurations_waitFor(Duration d, boolean expected) throws Exception {
-        assertEquals(expected, Command.of("sleep", "1").start().waitFor(d).isPresent());
+        assertEquals(expected, Command.of("sleep", "3").start().waitFor(d).isPresent());
     }
 
     @ParameterizedTest
     @MethodSource("durations")
     void testEdgeDurations_communicate(Duration d, boolean expected) throws Exception {
-        Subprocess p = Command.of("sleep", "1").start();
+        Subprocess p = Command.of("sleep", "3").start();
         if (expected) {
             assertEquals(ExitStatus.exited(0), p.communicate(null, d).exitStatus());
         } else {
@@ -82,12 +81,14 @@ class WaitForDurationTest {
     @Test
     void testTimeout_zeroOrNegativeForRun_killsTheTree() throws Exception {
         for (Duration d : new Duration[] {Duration.ZERO, Duration.ofMillis(-5)}) {
-            Path pidFile = tmp.resolve("pid" + d.toNanos());
-            Command c = Command.of("sh", "-c", "echo $$ > " + pidFile + "; exec sleep 60").timeout(d);
+            // A sleep no other test runs, and its child: whether or not the child got to start
+            // it before the deadline, nothing of the tree may be left running.
+            String marker = "60.00" + (1000 + Math.abs(d.toMillis()));
+            Command c = Command.of("sh", "-c", "sleep " + marker + " & exec sleep " + marker).timeout(d);
             TimeoutExpiredException e = assertThrows(TimeoutExpiredException.class, c::run);
             assertEquals(d, e.timeout());
-            Procs.await("the child wrote its pid", () -> Files.exists(pidFile) && pidFile.toFile().length() > 0);
-            Procs.awaitGone(Long.parseLong(Files.readString(pidFile).strip()));
+            Procs.await("no sleep " + marker + " left", () -> ProcessEntry.snapshot().stream()
+                    .noneMatch(p -> p.commandLine().contains(marker) && !p.zombie()));
         }
         TimeoutExpiredException e = assertThrows(TimeoutExpiredException.class,
                 () -> Pipeline.of(Command.of("sleep", "60"), Command.of("cat")).timeout(Duration.ofSeconds(-1)).run());

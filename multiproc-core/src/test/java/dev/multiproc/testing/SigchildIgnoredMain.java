@@ -38,16 +38,16 @@ public final class SigchildIgnoredMain {
         long fds = openFds();
 
         // Each child lives a moment: one that ends before its pidfd is opened has no status to ask for.
-        System.out.println("waitFor " + quiet("sh", "-c", "sleep 0.1; exit 3").start().waitFor());
+        System.out.println("waitFor " + quiet("sh", "-c", "sleep 0.5; exit 3").start().waitFor());
 
-        Subprocess polled = quiet("sh", "-c", "sleep 0.2; exit 5").start();
+        Subprocess polled = quiet("sh", "-c", "sleep 0.5; exit 5").start();
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (polled.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         System.out.println("poll " + polled.exitStatus().map(Object::toString).orElse("still alive"));
 
-        Subprocess killed = quiet("sh", "-c", "sleep 0.1; kill -9 $$").start();
+        Subprocess killed = quiet("sh", "-c", "sleep 0.5; kill -9 $$").start();
         System.out.println("timed " + killed.waitFor(Duration.ofSeconds(30)).map(Object::toString).orElse("timed out"));
 
         System.out.println("run " + Command.of("echo", "albatross").survivesParent().run().stdoutText().strip());
