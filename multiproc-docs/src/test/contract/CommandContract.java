@@ -60,6 +60,14 @@ public final class CommandContract {
                 + number + again);
     }
 
+    static void bytes() throws Exception {
+        Command c = Command.ofBytes(new byte[] {'l', 's'}, new byte[] {(byte) 0xe9})
+                .envBytes(new byte[] {'A'}, new byte[] {(byte) 0xe9});
+        c = Command.ofBytes(List.of(new byte[] {'l', 's'}));
+        List<byte[]> argv = c.argvBytes();
+        System.out.println(argv.size() + " " + c.argv());
+    }
+
     static void io() throws Exception {
         Subprocess p = Command.of("cat").start();
         CompletedProcess r = p.communicate(new byte[] {1}, Duration.ofSeconds(1));

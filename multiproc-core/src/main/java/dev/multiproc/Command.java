@@ -6,6 +6,7 @@ import dev.multiproc.internal.engine.Environments;
 import dev.multiproc.internal.engine.SpawnPlan;
 import dev.multiproc.internal.engine.Stdio;
 import dev.multiproc.internal.guardian.GuardianLink;
+import dev.multiproc.internal.posix.CStrings;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,14 +32,25 @@ import java.util.TreeSet;
  * }</pre>
  *
  * <p>There is no shell: arguments reach the program as given, and the program is looked up
- * on {@code PATH} as {@code execvp} does. The child gets fds 0–2 and the fds named with
- * {@link #passFd} and nothing else, an empty signal mask and default signal dispositions.
+ * on {@code PATH} as {@code execvp} does (a file found there without {@code #!} runs with
+ * {@code /bin/sh}, as with {@code execvp} and {@code ProcessBuilder}). The child gets fds 0–2
+ * and the fds named with {@link #passFd} and nothing else, an empty signal mask and default
+ * signal dispositions.
+ *
+ * <p>Arguments and environment variables given as text reach the child as UTF-8, whatever
+ * this JVM's locale; text with no UTF-8 form (a lone surrogate) is refused, naming the
+ * argument or variable. Bytes that are not text (a file name read from the disk in another
+ * encoding) are given as bytes: {@link #ofBytes}, {@link #envBytes}. The child gets this
+ * JVM's own environment byte for byte, unless changed.
  */
 public final class Command {
     private final List<String> argv;
+    private final List<byte[]> argvBytes;
     private Path directory;
-    private Map<String, String> environment;
-    private Map<String, String> environmentChanges = Map.of();
+    /** The whole environment, by {@link Environments#key}; null for this JVM's. */
+    private Map<String, byte[]> environment;
+    /** Variables set (or removed: null) on top of {@link #environment}, by {@link Environments#key}. */
+    private Map<String, byte[]> environmentChanges = Map.of();
     private Redirect stdin = Redirect.PIPE;
     private Redirect stdout = Redirect.PIPE;
     private Redirect stderr = Redirect.PIPE;
@@ -55,12 +68,13 @@ public final class Command {
     /** How long {@link #run()} waits after the timeout signal before SIGKILL, unless set. */
     public static final Duration DEFAULT_TIMEOUT_GRACE = Duration.ofSeconds(1);
 
-    private Command(List<String> argv) {
+    private Command(List<String> argv, List<byte[]> argvBytes) {
         this.argv = argv;
+        this.argvBytes = argvBytes;
     }
 
     private Command copy() {
-        Command c = new Command(argv);
+        Command c = new Command(argv, argvBytes);
         c.directory = directory;
         c.environment = environment;
         c.environmentChanges = environmentChanges;
@@ -84,7 +98,7 @@ public final class Command {
      * A command running {@code argv[0]} with the arguments that follow.
      *
      * @throws IllegalArgumentException if argv is empty, the program is an empty string, or an
-     *     argument holds a NUL byte (the message names it)
+     *     argument holds a NUL byte or has no UTF-8 form (a lone surrogate); the message names it
      * @throws NullPointerException if argv or one of its elements is null
      */
     public static Command of(String... argv) {
@@ -98,20 +112,64 @@ public final class Command {
             throw new IllegalArgumentException("argv must not be empty: it needs at least the program");
         }
         List<String> copy = new ArrayList<>(argv.size());
+        List<byte[]> bytes = new ArrayList<>(argv.size());
         for (int i = 0; i < argv.size(); i++) {
             String arg = Objects.requireNonNull(argv.get(i), "argv[" + i + "] is null");
             requireNoNul(arg, "argv[" + i + "]");
+            bytes.add(CStrings.encode(arg, "argv[" + i + "]"));
             copy.add(arg);
         }
         if (copy.getFirst().isEmpty()) {
             throw new IllegalArgumentException("the program (argv[0]) is an empty string");
         }
-        return new Command(List.copyOf(copy));
+        return new Command(List.copyOf(copy), List.copyOf(bytes));
     }
 
-    /** The program and its arguments. */
+    /**
+     * A command running {@code argv[0]} with the arguments that follow, each given as the
+     * bytes the child gets: for arguments that are not UTF-8 text, such as a file name in
+     * another encoding read from the disk (Python's {@code bytes} arguments). The arrays are
+     * copied. {@link #argv()} shows them decoded as UTF-8.
+     *
+     * @throws IllegalArgumentException if argv is empty, the program is empty, or an argument
+     *     holds a NUL byte (the message names it)
+     * @throws NullPointerException if argv or one of its elements is null
+     */
+    public static Command ofBytes(byte[]... argv) {
+        return ofBytes(Arrays.asList(Objects.requireNonNull(argv, "argv")));
+    }
+
+    /** As {@link #ofBytes(byte[]...)}. */
+    public static Command ofBytes(List<byte[]> argv) {
+        Objects.requireNonNull(argv, "argv");
+        if (argv.isEmpty()) {
+            throw new IllegalArgumentException("argv must not be empty: it needs at least the program");
+        }
+        List<String> text = new ArrayList<>(argv.size());
+        List<byte[]> bytes = new ArrayList<>(argv.size());
+        for (int i = 0; i < argv.size(); i++) {
+            byte[] arg = Objects.requireNonNull(argv.get(i), "argv[" + i + "] is null").clone();
+            requireNoNul(arg, "argv[" + i + "]");
+            bytes.add(arg);
+            text.add(CStrings.decode(arg));
+        }
+        if (bytes.getFirst().length == 0) {
+            throw new IllegalArgumentException("the program (argv[0]) is empty");
+        }
+        return new Command(List.copyOf(text), List.copyOf(bytes));
+    }
+
+    /**
+     * The program and its arguments, as text (arguments given as bytes are shown decoded as
+     * UTF-8, with U+FFFD for bytes that are not).
+     */
     public List<String> argv() {
         return argv;
+    }
+
+    /** The program and its arguments as the child gets them: a new copy of each, on each call. */
+    public List<byte[]> argvBytes() {
+        return argvBytes.stream().map(byte[]::clone).toList();
     }
 
     /** Runs the child in {@code directory} instead of this JVM's working directory. */
@@ -126,26 +184,41 @@ public final class Command {
      * given to {@link #environment}).
      *
      * @throws IllegalArgumentException if the name is empty or holds {@code =} or NUL, or the
-     *     value holds NUL
+     *     value holds NUL, or either has no UTF-8 form (a lone surrogate)
      */
     public Command env(String name, String value) {
-        requireName(name);
+        byte[] key = nameBytes(name);
         requireNoNul(Objects.requireNonNull(value, "value"), "the value of " + name);
-        return withEnvironmentChange(name, value);
+        return withEnvironmentChange(key, CStrings.encode(value, "the value of " + name));
+    }
+
+    /**
+     * Sets one environment variable for the child from bytes, as {@link #env(String, String)}
+     * does from text: for a name or value that is not UTF-8 text. The arrays are copied.
+     *
+     * @throws IllegalArgumentException if the name is empty or holds {@code =} or NUL, or the
+     *     value holds NUL
+     */
+    public Command envBytes(byte[] name, byte[] value) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        String shown = CStrings.decode(name);
+        requireName(name, shown);
+        requireNoNul(value, "the value of " + shown);
+        return withEnvironmentChange(name.clone(), value.clone());
     }
 
     /** Removes one variable from the child's environment. */
     public Command envRemove(String name) {
-        requireName(name);
-        return withEnvironmentChange(name, null);
+        return withEnvironmentChange(nameBytes(name), null);
     }
 
-    /** A copy with {@code name} set to {@code value}, or removed if it is null. */
-    private Command withEnvironmentChange(String name, String value) {
+    /** A copy with the variable named {@code name} set to {@code value}, or removed if it is null. */
+    private Command withEnvironmentChange(byte[] name, byte[] value) {
         Command c = copy();
-        Map<String, String> changes = new LinkedHashMap<>(environmentChanges);
-        changes.put(name, value);
-        c.environmentChanges = java.util.Collections.unmodifiableMap(changes);
+        Map<String, byte[]> changes = new LinkedHashMap<>(environmentChanges);
+        changes.put(Environments.key(name), value);
+        c.environmentChanges = Collections.unmodifiableMap(changes);
         return c;
     }
 
@@ -157,14 +230,14 @@ public final class Command {
      */
     public Command environment(Map<String, String> environment) {
         Objects.requireNonNull(environment, "environment");
-        Map<String, String> copy = new LinkedHashMap<>();
+        Map<String, byte[]> copy = new LinkedHashMap<>();
         environment.forEach((name, value) -> {
-            requireName(name);
+            byte[] key = nameBytes(name);
             requireNoNul(Objects.requireNonNull(value, "the value of " + name), "the value of " + name);
-            copy.put(name, value);
+            copy.put(Environments.key(key), CStrings.encode(value, "the value of " + name));
         });
         Command c = copy();
-        c.environment = java.util.Collections.unmodifiableMap(copy);
+        c.environment = Collections.unmodifiableMap(copy);
         c.environmentChanges = Map.of();
         return c;
     }
@@ -278,15 +351,14 @@ public final class Command {
     /**
      * How long {@link #run()} lets the child run. At the deadline it stops reading, sends
      * {@link #timeoutSignal} (SIGTERM unless set) to the child's whole tree, SIGKILL to what
-     * is left after {@link #timeoutGrace}, and throws {@link TimeoutExpiredException}.
+     * is left after {@link #timeoutGrace}, and throws {@link TimeoutExpiredException}. A zero
+     * or negative timeout is a deadline that has passed already, as in Python and the JDK:
+     * {@code run()} starts the child and looks once whether it is done.
      *
-     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     * @throws NullPointerException if {@code timeout} is null
      */
     public Command timeout(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must be positive: " + timeout);
-        }
         Command c = copy();
         c.timeout = timeout;
         return c;
@@ -316,17 +388,19 @@ public final class Command {
      * this thread is interrupted, or reading fails, the tree is killed too: nothing is left
      * running that nobody holds.
      *
+     * <p>With no stream a pipe (Python's {@code call()}, or {@code run()} without capture), it
+     * just waits, with the timeout and the tree kill as usual.
+     *
      * @return the status and output; call {@link CompletedProcess#check()} to require success
      * @throws TimeoutExpiredException at the deadline, with the output read until then
+     * @throws InterruptedException if this thread is interrupted while it waits (the child's
+     *     tree is killed; the interrupt status is cleared, as the exception says)
      * @throws IllegalStateException if input is set but stdin is not a pipe
      * @throws ProcessStartException if the program cannot be started
      */
     public CompletedProcess run() throws IOException, InterruptedException {
-        if (input != null && stdin != Redirect.PIPE) {
-            throw new IllegalStateException("input(...) was given to \"" + this + "\" but its stdin is "
-                    + stdin + "; input needs stdin(Redirect.PIPE)");
-        }
-        Subprocess child = start();
+        requireInputPipe("run()");
+        Subprocess child = start(-1, -1, List.of(), false);
         boolean done = false;
         try {
             CompletedProcess result = child.communicate(input, timeout);
@@ -345,7 +419,19 @@ public final class Command {
     }
 
     /**
-     * Starts the child.
+     * Refuses input that could not reach the child: stdin is not a pipe, so the input would be
+     * dropped without a word (Python's {@code run()} refuses {@code input} with {@code stdin}).
+     */
+    void requireInputPipe(String caller) {
+        if (input != null && stdin != Redirect.PIPE) {
+            throw new IllegalStateException("input(...) was given to \"" + this + "\" but its stdin is "
+                    + stdin + "; input needs stdin(Redirect.PIPE), or " + caller + " would drop it");
+        }
+    }
+
+    /**
+     * Starts the child. Pipes that nobody has taken when the child ends are closed then, what
+     * they held kept for a later read (see {@link Subprocess}).
      *
      * @return the running child
      * @throws ProcessStartException if the program is missing or not executable, the working
@@ -354,7 +440,7 @@ public final class Command {
      * @throws UnsupportedOperationException if this is not Linux on x86_64 or aarch64
      */
     public Subprocess start() throws IOException {
-        return start(-1, -1, List.of());
+        return start(-1, -1, List.of(), true);
     }
 
     /**
@@ -425,8 +511,11 @@ public final class Command {
     /**
      * Starts the child with fd 0 and/or 1 taken from this JVM's {@code stdinFd}/{@code stdoutFd}
      * (-1: as set), and {@code extraFds} given to it besides those of {@link #passFd}.
+     * {@code forCaller}: the caller gets the child's pipes, and those it has not taken when
+     * the child ends are closed then; otherwise the library takes and closes them itself.
      */
-    Subprocess start(int stdinFd, int stdoutFd, List<SpawnPlan.FdMapping> extraFds) throws IOException {
+    Subprocess start(int stdinFd, int stdoutFd, List<SpawnPlan.FdMapping> extraFds, boolean forCaller)
+            throws IOException {
         String program = argv.getFirst();
         checkDirectory(program);
         Engine engine = Engine.get();
@@ -439,7 +528,7 @@ public final class Command {
             startGuardian(program, engine);
         }
         try (Stdio stdio = Stdio.open(stdin, stdout, stderr, program, engine, stdinFd, stdoutFd)) {
-            SpawnPlan plan = new SpawnPlan(argv, resolvedEnvironment(),
+            SpawnPlan plan = new SpawnPlan(argv, argvBytes, resolvedEnvironment(),
                     directory == null ? null : directory.toString(), stdio.childFds(), passed,
                     newSession, newProcessGroup, Child.Kind.COMMAND, null, daemon, !survivesParent);
             Child child;
@@ -450,7 +539,7 @@ public final class Command {
                 throw StartFailures.of(program, directory, e);
             }
             return new Subprocess(child, stdio.stdinPipe(engine), stdio.outputPipe(1, engine),
-                    stdio.outputPipe(2, engine), stdin, stdout, stderr);
+                    stdio.outputPipe(2, engine), stdin, stdout, stderr, forCaller);
         }
     }
 
@@ -483,17 +572,27 @@ public final class Command {
     }
 
     /** {@code NAME=value} entries, or null when the child gets this JVM's environment unchanged. */
-    private List<String> resolvedEnvironment() {
-        return Environments.entries(environment, environmentChanges);
+    private List<byte[]> resolvedEnvironment() {
+        return Environments.encoded(environment, environmentChanges);
     }
 
-    private static void requireName(String name) {
+    /** The UTF-8 bytes of a variable's name, checked. */
+    private static byte[] nameBytes(String name) {
         Objects.requireNonNull(name, "name");
-        if (name.isEmpty()) {
+        requireNoNul(name, "environment variable name");
+        byte[] bytes = CStrings.encode(name, "environment variable name \"" + name + "\"");
+        requireName(bytes, name);
+        return bytes;
+    }
+
+    private static void requireName(byte[] name, String shown) {
+        if (name.length == 0) {
             throw new IllegalArgumentException("environment variable name is empty");
         }
-        if (name.indexOf('=') >= 0) {
-            throw new IllegalArgumentException("environment variable name contains '=': \"" + name + "\"");
+        for (byte b : name) {
+            if (b == '=') {
+                throw new IllegalArgumentException("environment variable name contains '=': \"" + shown + "\"");
+            }
         }
         requireNoNul(name, "environment variable name");
     }
@@ -501,6 +600,14 @@ public final class Command {
     static void requireNoNul(String value, String what) {
         if (value.indexOf('\0') >= 0) {
             throw new IllegalArgumentException(what + " contains a NUL byte: \"" + value.replace("\0", "\\0") + "\"");
+        }
+    }
+
+    private static void requireNoNul(byte[] value, String what) {
+        for (int i = 0; i < value.length; i++) {
+            if (value[i] == 0) {
+                throw new IllegalArgumentException(what + " contains a NUL byte at index " + i);
+            }
         }
     }
 

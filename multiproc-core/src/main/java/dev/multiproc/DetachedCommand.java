@@ -63,9 +63,13 @@ public final class DetachedCommand {
             throw new ProcessStartException("Cannot run program \"" + program + "\" detached: " + resolved
                     + " is not executable (EACCES)", program, "EACCES", null);
         }
-        List<String> argv = new ArrayList<>(List.of("setsid", "sh", "-c", REPORT_PID_THEN_EXEC, resolved.toString()));
-        argv.addAll(command.argv().subList(1, command.argv().size()));
-        Command intermediate = Command.of(argv).newProcessGroup().daemon(false).survivesParent()
+        List<byte[]> argv = new ArrayList<>();
+        for (String word : List.of("setsid", "sh", "-c", REPORT_PID_THEN_EXEC, resolved.toString())) {
+            argv.add(word.getBytes(StandardCharsets.UTF_8));
+        }
+        List<byte[]> arguments = command.argvBytes();
+        argv.addAll(arguments.subList(1, arguments.size()));
+        Command intermediate = Command.ofBytes(argv).newProcessGroup().daemon(false).survivesParent()
                 .stdin(command.stdinSetting()).stdout(command.stdoutSetting()).stderr(command.stderrSetting());
         if (command.directorySetting() != null) {
             intermediate = intermediate.directory(command.directorySetting());
@@ -74,7 +78,7 @@ public final class DetachedCommand {
         int[] report = Fds.pipe2(Fds.O_CLOEXEC);
         Subprocess setsid;
         try {
-            setsid = intermediate.start(-1, -1, List.of(new SpawnPlan.FdMapping(report[1], 3)));
+            setsid = intermediate.start(-1, -1, List.of(new SpawnPlan.FdMapping(report[1], 3)), false);
         } catch (ProcessStartException e) {
             Fds.closeQuietly(report[0]);
             throw new ProcessStartException("Cannot run program \"" + program + "\" detached: detaching needs"

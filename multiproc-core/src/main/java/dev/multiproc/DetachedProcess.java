@@ -134,14 +134,15 @@ public final class DetachedProcess implements AutoCloseable, SignalTarget {
     }
 
     /**
-     * Waits up to {@code timeout} for the process to end; true if it did.
+     * Waits up to {@code timeout} for the process to end; true if it did. A zero or negative
+     * timeout looks once, as {@link Subprocess#waitFor(Duration)} does.
      *
-     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws NullPointerException if {@code timeout} is null
      */
     public boolean waitFor(Duration timeout) throws InterruptedException {
-        Subprocess.requireNonNegative(timeout, "timeout");
+        long nanos = Subprocess.waitNanos(timeout);
         try {
-            onExit().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            onExit().get(nanos, TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
             return false;

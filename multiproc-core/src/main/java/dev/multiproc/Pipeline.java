@@ -77,15 +77,14 @@ public final class Pipeline {
 
     /**
      * How long {@link #run()} lets the pipeline run; at the deadline every stage's tree gets
-     * SIGTERM, then SIGKILL after the grace, and {@link TimeoutExpiredException} is thrown.
+     * SIGTERM, then SIGKILL after the grace, and {@link TimeoutExpiredException} is thrown. A
+     * zero or negative timeout is a deadline that has passed already: {@code run()} starts the
+     * stages and looks once whether they are done.
      *
-     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     * @throws NullPointerException if {@code timeout} is null
      */
     public Pipeline timeout(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must be positive: " + timeout);
-        }
         return new Pipeline(stages, timeout, grace);
     }
 
@@ -99,10 +98,15 @@ public final class Pipeline {
      *
      * @throws TimeoutExpiredException at the deadline, with the last stage's stdout and every
      *     stage's stderr read until then; every stage's tree has been killed
-     * @throws ProcessStartException if a stage cannot be started (the stages already started
-     *     are killed)
+     * @throws InterruptedException if this thread is interrupted while it waits (every stage's
+     *     tree is killed; the interrupt status is cleared)
+     * @throws IllegalStateException if the first stage has input but its stdin is not a pipe
+     *     (a file, say): the input could not reach it
+     * @throws ProcessStartException if a stage cannot be started, or a pipe between two stages
+     *     cannot be made (the stages already started are killed)
      */
     public CompletedPipeline run() throws IOException, InterruptedException {
+        stages.getFirst().requireInputPipe("Pipeline.run()");
         List<Subprocess> started = new ArrayList<>();
         boolean done = false;
         try {
@@ -116,7 +120,7 @@ public final class Pipeline {
                     started.stream().map(Subprocess::exitFuture).toArray(CompletableFuture[]::new));
             PipeOutputStream stdin = started.getFirst().stdinPipe();
             Communicator io = new Communicator(stdin, stages.getFirst().inputSetting(), outputs, allExited);
-            long deadline = timeout == null ? Waker.NO_DEADLINE : System.nanoTime() + timeout.toNanos();
+            long deadline = Subprocess.deadline(timeout);
             if (!io.pump(deadline) || !awaitAll(started, deadline)) {
                 killAll(started, Signal.SIGTERM, grace);
                 io.close();
@@ -141,26 +145,39 @@ public final class Pipeline {
 
     private void startAll(List<Subprocess> started) throws IOException {
         int previousReadEnd = -1;
-        try {
-            for (int i = 0; i < stages.size(); i++) {
-                int[] next = i < stages.size() - 1 ? Fds.pipe2(Fds.O_CLOEXEC) : null;
-                try {
-                    started.add(stages.get(i).start(previousReadEnd, next == null ? -1 : next[1], List.of()));
-                } catch (IOException | RuntimeException e) {
-                    if (next != null) {
-                        Fds.closeQuietly(next[0]);
-                    }
-                    throw e;
-                } finally {
-                    Fds.closeQuietly(previousReadEnd);
-                    if (next != null) {
-                        Fds.closeQuietly(next[1]);
-                    }
-                }
-                previousReadEnd = next == null ? -1 : next[0];
+        for (int i = 0; i < stages.size(); i++) {
+            int[] next;
+            try {
+                next = i < stages.size() - 1 ? innerPipe(i) : null;
+            } catch (IOException | RuntimeException e) {
+                Fds.closeQuietly(previousReadEnd);
+                throw e;
             }
+            try {
+                started.add(stages.get(i).start(previousReadEnd, next == null ? -1 : next[1], List.of(), false));
+            } catch (IOException | RuntimeException e) {
+                if (next != null) {
+                    Fds.closeQuietly(next[0]);
+                }
+                throw e;
+            } finally {
+                Fds.closeQuietly(previousReadEnd);
+                if (next != null) {
+                    Fds.closeQuietly(next[1]);
+                }
+            }
+            previousReadEnd = next == null ? -1 : next[0];
+        }
+    }
+
+    /** The pipe from stage {@code i} to the next; out of fds, a start failure naming stage {@code i}. */
+    private int[] innerPipe(int i) throws ProcessStartException {
+        try {
+            return Fds.pipe2(Fds.O_CLOEXEC);
         } catch (ErrnoException e) {
-            throw new IOException("cannot make the pipe between stages: " + e.getMessage(), e);
+            String program = stages.get(i).argv().getFirst();
+            throw new ProcessStartException("Cannot run program \"" + program + "\": cannot make the pipe from its"
+                    + " stdout to the next stage: " + e.errnoName() + " (" + e.reason() + ")", program, e.errnoName(), e);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.multiproc.internal.engine.ProcFs;
 import dev.multiproc.internal.io.Communicator;
 import dev.multiproc.internal.io.Fd;
 import dev.multiproc.internal.io.LineReader;
+import dev.multiproc.internal.io.LingeringInputStream;
 import dev.multiproc.internal.io.PipeInputStream;
 import dev.multiproc.internal.io.PipeOutputStream;
 import dev.multiproc.internal.io.Waker;
@@ -25,7 +26,6 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -45,26 +45,74 @@ import java.util.stream.StreamSupport;
  * chunk ({@link #stdoutLines()}, {@link #forEachStdoutLine}, ...), or all at once with
  * {@link #communicate}. None of them needs a thread per pipe: waiting for a pipe parks the
  * caller on multiproc's one event thread.
+ *
+ * <p>A pipe nobody has taken when the child ends is closed then, as the JDK's {@code Process}
+ * does, so that a child started and waited for keeps no fd until its handle is collected:
+ * its stdin at once, its stdout and stderr after what they hold has been read and kept,
+ * which a later {@link #stdout()}, {@link #communicate} or line stream returns. Output that a
+ * descendant writes after that is not kept.
  */
 public final class Subprocess implements AutoCloseable, SignalTarget {
     private static final Duration LONGEST_WAIT = Duration.ofNanos(Long.MAX_VALUE);
-    private static final Executor ASYNC = task -> Thread.ofVirtual().name("multiproc-on-exit").start(task);
+    /** Timeouts at least this long have no deadline: a count of nanoseconds from now could overflow. */
+    private static final long NO_DEADLINE_BEYOND = Long.MAX_VALUE / 4;
 
     private final Child child;
     private final PipeOutputStream stdin;
     private final PipeInputStream stdout;
     private final PipeInputStream stderr;
     private final Redirect[] redirects;
+    /** Guards {@link #takenBy}, {@link #lines} and the closing of untouched pipes; never held while waiting. */
+    private final Object streams = new Object();
     private final String[] takenBy = new String[3];
+    /** The line reader of stdout (1) and stderr (2) once a line stream was asked for, so that a second one goes on with it. */
+    private final LineReader[] lines = new LineReader[3];
+    private final Charset[] lineCharsets = new Charset[3];
+    private final boolean forCaller;
+    private boolean untouchedPipesClosed;
+    /** True if stdin was closed because the child ended (not by the caller): input for it is dropped, as on EPIPE. */
+    private boolean stdinClosedAtTheEnd;
     private Communicator communication;
 
+    /**
+     * {@code forCaller}: the pipes are the caller's, and those not taken when the child ends
+     * are closed then; otherwise the library takes them itself (run, pipelines).
+     */
     Subprocess(Child child, PipeOutputStream stdin, PipeInputStream stdout, PipeInputStream stderr,
-               Redirect stdinRedirect, Redirect stdoutRedirect, Redirect stderrRedirect) {
+               Redirect stdinRedirect, Redirect stdoutRedirect, Redirect stderrRedirect, boolean forCaller) {
         this.child = child;
         this.stdin = stdin;
         this.stdout = stdout;
         this.stderr = stderr;
         this.redirects = new Redirect[] {stdinRedirect, stdoutRedirect, stderrRedirect};
+        this.forCaller = forCaller && (stdin != null || stdout != null || stderr != null);
+        if (this.forCaller) {
+            child.exit().whenComplete((status, failure) -> closeUntouchedPipes());
+        }
+    }
+
+    /**
+     * Closes the pipes nobody took, now that the child has ended: stdin at once, stdout and
+     * stderr after reading what they hold. Runs where the child is reaped (the event thread,
+     * or a waiter): it never waits.
+     */
+    private void closeUntouchedPipes() {
+        synchronized (streams) {
+            if (untouchedPipesClosed) {
+                return;
+            }
+            untouchedPipesClosed = true;
+            if (stdin != null && takenBy[0] == null) {
+                stdin.fd().closeQuietly();
+                stdinClosedAtTheEnd = true;
+            }
+            if (stdout != null && takenBy[1] == null) {
+                stdout.closeKeepingWhatIsThere();
+            }
+            if (stderr != null && takenBy[2] == null) {
+                stderr.closeKeepingWhatIsThere();
+            }
+        }
     }
 
     /** The child's process id. */
@@ -174,25 +222,26 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
     public ExitStatus waitFor() throws InterruptedException {
         child.awaitBriefly(Long.MAX_VALUE);
         try {
-            return child.exit().get();
+            return ended(child.exit().get());
         } catch (ExecutionException e) {
             throw new IllegalStateException("exit future failed", e);
         }
     }
 
     /**
-     * Waits up to {@code timeout} for the child to end (as {@link #waitFor()} does).
+     * Waits up to {@code timeout} for the child to end (as {@link #waitFor()} does). A zero or
+     * negative timeout looks once, without waiting, as the JDK's {@code Process.waitFor} does.
      *
      * @return its status, or empty if it is still running
-     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws NullPointerException if {@code timeout} is null
      */
     public Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException {
-        long nanos = requireNonNegative(timeout, "timeout").toNanos();
+        long nanos = waitNanos(timeout);
         long start = System.nanoTime();
         child.awaitBriefly(nanos);
         try {
-            return Optional.of(child.exit().get(Math.max(0, nanos - (System.nanoTime() - start)),
-                    TimeUnit.NANOSECONDS));
+            return Optional.of(ended(child.exit().get(Math.max(0, nanos - (System.nanoTime() - start)),
+                    TimeUnit.NANOSECONDS)));
         } catch (TimeoutException e) {
             return Optional.empty();
         } catch (ExecutionException e) {
@@ -201,26 +250,46 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
     }
 
     /**
-     * A future completed with the status when the child ends. Actions chained on it run on a
-     * virtual thread, never on multiproc's event thread.
+     * {@code status}, once the pipes nobody took are closed: a waiter may wake before the
+     * reaping thread has got to them, and after {@code waitFor} they must be closed.
      */
-    public CompletableFuture<ExitStatus> onExit() {
-        return child.exit().thenApplyAsync(status -> status, ASYNC);
+    private ExitStatus ended(ExitStatus status) {
+        if (forCaller) {
+            closeUntouchedPipes();
+        }
+        return status;
     }
 
     /**
-     * The write end of the child's stdin.
+     * A future completed with the status when the child ends. Actions chained on it run on a
+     * virtual thread, never on multiproc's event thread, with the context class loader of the
+     * thread that called this.
+     */
+    public CompletableFuture<ExitStatus> onExit() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return child.exit().thenApplyAsync(status -> status, task -> {
+            Thread t = Thread.ofVirtual().name("multiproc-on-exit").unstarted(task);
+            t.setContextClassLoader(loader);
+            t.start();
+        });
+    }
+
+    /**
+     * The write end of the child's stdin. What is written here comes before the input of a
+     * later {@link #communicate}, as in Python.
      *
-     * @throws IllegalStateException if stdin was not {@link Redirect#PIPE}
+     * @throws IllegalStateException if stdin was not {@link Redirect#PIPE}, or
+     *     {@link #communicate} has taken it
      */
     public OutputStream stdin() {
         return take(stdin, 0, "stdin()");
     }
 
     /**
-     * The read end of the child's stdout.
+     * The read end of the child's stdout: blocking reads until end of file, and an
+     * {@code available()} that says how much a read returns without waiting.
      *
-     * @throws IllegalStateException if stdout was not {@link Redirect#PIPE}
+     * @throws IllegalStateException if stdout was not {@link Redirect#PIPE}, or another reader took it
      */
     public InputStream stdout() {
         return take(stdout, 1, "stdout()");
@@ -236,17 +305,19 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
     }
 
     /** The stream of {@code fd}, marked as used by {@code user}; the same user may take it again. */
-    private synchronized <T> T take(T stream, int fd, String user) {
+    private <T> T take(T stream, int fd, String user) {
         String name = STREAM_NAMES[fd];
         if (stream == null) {
             throw new IllegalStateException(name + " of process " + pid() + " is not a pipe (it is "
                     + redirects[fd] + "); start it with " + name + "(Redirect.PIPE) to use it");
         }
-        if (takenBy[fd] != null && !takenBy[fd].equals(user)) {
-            throw new IllegalStateException(name + " of process " + pid() + " was already taken by "
-                    + takenBy[fd] + "; a pipe has one reader");
+        synchronized (streams) {
+            if (takenBy[fd] != null && !takenBy[fd].equals(user)) {
+                throw new IllegalStateException(name + " of process " + pid() + " was already taken by "
+                        + takenBy[fd] + "; a pipe has " + (fd == 0 ? "one writer" : "one reader"));
+            }
+            takenBy[fd] = user;
         }
-        takenBy[fd] = user;
         return stream;
     }
 
@@ -288,23 +359,26 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
      *
      * <p>If {@code timeout} passes first it throws {@link TimeoutExpiredException} with what
      * was read so far and leaves the child running; calling again goes on where the first
-     * call stopped (give no input the second time) and loses nothing. Output still in flight
-     * when the child exits is collected for a short moment; a descendant that keeps a pipe
-     * open after that does not hold this call up.
+     * call stopped (give no input the second time) and loses nothing. A zero or negative
+     * timeout is a deadline that has passed: what is there is moved once, and the call
+     * returns if that was all. Output still in flight when the child exits is collected for a
+     * short moment; a descendant that keeps a pipe open after that does not hold this call up.
+     *
+     * <p>With no stream a pipe, it just waits for the child, as Python's does. Bytes written
+     * to {@link #stdin()} before come first: the input follows them, then stdin is closed.
      *
      * @param input bytes for stdin, or null for none
      * @param timeout how long to wait, or null for no limit
-     * @throws IllegalStateException if input is given but stdin is not a pipe, if no stream is
-     *     a pipe, if a stream was taken by another reader, or if input is given again
-     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     * @throws IllegalStateException if input is given but stdin is not a pipe or was closed by
+     *     the caller, if stdout or stderr was taken by another reader, or if input is given again
      * @throws TimeoutExpiredException if the timeout passed first
+     * @throws InterruptedException if the thread is interrupted while it waits (its interrupt
+     *     status is cleared, as for any {@code InterruptedException}); a later call goes on
+     *     where this one stopped
      */
     public synchronized CompletedProcess communicate(byte[] input, Duration timeout)
             throws IOException, InterruptedException {
-        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
-            throw new IllegalArgumentException("timeout must be positive: " + timeout);
-        }
-        long deadline = timeout == null ? Waker.NO_DEADLINE : System.nanoTime() + timeout.toNanos();
+        long deadline = deadline(timeout);
         if (communication == null) {
             communication = startCommunication(input);
         } else if (input != null && input.length > 0) {
@@ -330,14 +404,47 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
             throw new IllegalStateException("cannot send input to process " + pid() + ": its stdin is "
                     + redirects[0] + ", not a pipe");
         }
-        if (stdin == null && stdout == null && stderr == null) {
-            throw new IllegalStateException("nothing to communicate with process " + pid()
-                    + ": none of stdin, stdout, stderr is a pipe; use waitFor()");
+        PipeOutputStream in;
+        PipeInputStream out;
+        PipeInputStream err;
+        synchronized (streams) {
+            if (hasInput && stdin.fd().isClosed() && !stdinClosedAtTheEnd) {
+                throw new IllegalStateException("cannot send input to process " + pid()
+                        + ": its stdin was closed after stdin() was taken");
+            }
+            if (stdin != null && "stdin()".equals(takenBy[0])) {
+                takenBy[0] = null; // what was written through stdin() comes first; the input follows
+            }
+            in = stdin == null ? null : take(stdin, 0, "communicate()");
+            out = stdout == null ? null : take(stdout, 1, "communicate()");
+            err = stderr == null ? null : take(stderr, 2, "communicate()");
         }
-        PipeOutputStream in = stdin == null ? null : take(stdin, 0, "communicate()");
-        PipeInputStream out = stdout == null ? null : take(stdout, 1, "communicate()");
-        PipeInputStream err = stderr == null ? null : take(stderr, 2, "communicate()");
         return new Communicator(in, input, Arrays.asList(out, err), child.exit());
+    }
+
+    /**
+     * The {@link System#nanoTime} deadline {@code timeout} from now: {@link Waker#NO_DEADLINE}
+     * for null (or a wait of centuries), now for zero or negative (the deadline has passed).
+     */
+    static long deadline(Duration timeout) {
+        if (timeout == null) {
+            return Waker.NO_DEADLINE;
+        }
+        long nanos = waitNanos(timeout);
+        return nanos >= NO_DEADLINE_BEYOND ? Waker.NO_DEADLINE : System.nanoTime() + nanos;
+    }
+
+    /**
+     * How long a wait of {@code timeout} waits, in nanoseconds: 0 for zero or negative (look
+     * once, as the JDK's and Python's waits do: a remaining time that ran out is no error),
+     * capped at the longest a count of nanoseconds can hold.
+     */
+    static long waitNanos(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            return 0;
+        }
+        return (timeout.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : timeout).toNanos();
     }
 
     private TimeoutExpiredException timedOut(Duration timeout) {
@@ -357,9 +464,18 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
      * consumer slows the child (the pipe fills and it waits), nothing piles up in memory.
      * Lines end at {@code '\n'}, which is removed; nothing else is changed. Closing the
      * stream closes the pipe.
+     *
+     * <p>The stream ends at end of file, or, once the child has exited, when the pipe has
+     * stayed empty for a short moment (250 ms): a descendant that inherited stdout and keeps
+     * it open does not keep the stream going, as it does not hold up {@link #communicate}.
+     * Calling this again gives a stream that goes on with the same lines, from where the
+     * first one stopped.
+     *
+     * @throws IllegalStateException if stdout is not a pipe or was taken by another reader,
+     *     or if its lines are already read in another charset
      */
     public Stream<String> stdoutLines(Charset charset) {
-        return lines(take(stdout, 1, "stdoutLines()"), charset);
+        return lines(1, take(stdout, 1, "stdoutLines()"), charset);
     }
 
     /** stderr as UTF-8 lines; see {@link #stdoutLines(Charset)}. */
@@ -369,7 +485,7 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
 
     /** stderr as lines in {@code charset}; see {@link #stdoutLines(Charset)}. */
     public Stream<String> stderrLines(Charset charset) {
-        return lines(take(stderr, 2, "stderrLines()"), charset);
+        return lines(2, take(stderr, 2, "stderrLines()"), charset);
     }
 
     /** Calls {@code action} with each UTF-8 line of stdout; see {@link #forEachStdoutLine(Charset, Consumer)}. */
@@ -380,8 +496,9 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
     /**
      * Calls {@code action} with each line of stdout in {@code charset}, from a virtual thread
      * (no platform thread per stream). A slow action slows the child; nothing piles up. The
-     * future completes at end of stdout, or exceptionally if reading or the action fails
-     * (then the pipe is closed).
+     * future completes at end of stdout (or, as for {@link #stdoutLines(Charset)}, when the
+     * child has exited and a descendant keeps stdout open but silent), or exceptionally if
+     * reading or the action fails (then the pipe is closed).
      */
     public CompletableFuture<Void> forEachStdoutLine(Charset charset, Consumer<String> action) {
         return forEachLine(take(stdout, 1, "forEachStdoutLine()"), "stdout", charset, action);
@@ -399,26 +516,35 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
 
     /** Calls {@code action} with each chunk of bytes read from stdout, as it arrives; as {@link #forEachStdoutLine}. */
     public CompletableFuture<Void> forEachStdoutChunk(Consumer<byte[]> action) {
+        Objects.requireNonNull(action, "action");
         PipeInputStream in = take(stdout, 1, "forEachStdoutChunk()");
-        return pump("stdout", in, () -> chunks(in, action));
+        InputStream lingering = lingering(in);
+        return pump("stdout", in, () -> chunks(lingering, action));
     }
 
     /** Calls {@code action} with each chunk of bytes read from stderr, as it arrives; as {@link #forEachStdoutLine}. */
     public CompletableFuture<Void> forEachStderrChunk(Consumer<byte[]> action) {
+        Objects.requireNonNull(action, "action");
         PipeInputStream in = take(stderr, 2, "forEachStderrChunk()");
-        return pump("stderr", in, () -> chunks(in, action));
+        InputStream lingering = lingering(in);
+        return pump("stderr", in, () -> chunks(lingering, action));
     }
 
     private CompletableFuture<Void> forEachLine(PipeInputStream in, String name, Charset charset,
                                                 Consumer<String> action) {
         Objects.requireNonNull(charset, "charset");
         Objects.requireNonNull(action, "action");
+        LineReader lines = new LineReader(lingering(in), charset);
         return pump(name, in, () -> {
-            LineReader lines = new LineReader(in, charset);
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 action.accept(line);
             }
         });
+    }
+
+    /** {@code in} read as the streaming readers read it: ending a short while after the child's exit. */
+    private InputStream lingering(PipeInputStream in) {
+        return new LingeringInputStream(in, child.exit());
     }
 
     private interface PumpBody {
@@ -445,9 +571,23 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
         }
     }
 
-    private static Stream<String> lines(PipeInputStream in, Charset charset) {
+    /**
+     * A stream of the lines of output {@code fd}: the first call makes the line reader, a
+     * later one goes on with it (its buffered lines are not lost), in the same charset only.
+     */
+    private Stream<String> lines(int fd, PipeInputStream in, Charset charset) {
         Objects.requireNonNull(charset, "charset");
-        LineReader reader = new LineReader(in, charset);
+        LineReader reader;
+        synchronized (streams) {
+            if (lines[fd] == null) {
+                lines[fd] = new LineReader(lingering(in), charset);
+                lineCharsets[fd] = charset;
+            } else if (!lineCharsets[fd].equals(charset)) {
+                throw new IllegalStateException(STREAM_NAMES[fd] + " of process " + pid() + " is already read as "
+                        + lineCharsets[fd] + " lines; it cannot be read as " + charset + " too");
+            }
+            reader = lines[fd];
+        }
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(reader,
                         Spliterator.ORDERED | Spliterator.NONNULL), false)
                 .onClose(() -> {

@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -151,6 +152,7 @@ class BadInputTest {
         Path junk = Files.write(tmp.resolve("junk"), new byte[] {0, 1, 2, 3, 4, 5, 6, 7});
         Files.setPosixFilePermissions(junk, PosixFilePermissions.fromString("rwxr-xr-x"));
 
+        // A NUL byte in the first line: no script for /bin/sh either (the check bash makes)
         ProcessStartException e = rejected(ProcessStartException.class,
                 () -> Command.of(junk.toString()).start(), junk.toString(), "ENOEXEC");
         assertTrue(e.notExecutable());
@@ -222,7 +224,7 @@ class BadInputTest {
     void durations_negativeOrNull() throws Exception {
         Subprocess p = Procs.sleeper();
         try {
-            rejected(IllegalArgumentException.class, () -> p.waitFor(Duration.ofMillis(-1)), "PT-0.001S");
+            assertEquals(Optional.empty(), p.waitFor(Duration.ofMillis(-1)), "a negative timeout looks once");
             rejected(NullPointerException.class, () -> p.waitFor(null), "timeout");
             rejected(IllegalArgumentException.class, () -> p.killTree(Duration.ofSeconds(-5)), "PT-5S");
             rejected(NullPointerException.class, () -> p.killTree(null), "grace");

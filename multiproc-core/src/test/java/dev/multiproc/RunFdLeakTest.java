@@ -31,7 +31,11 @@ class RunFdLeakTest {
         Command.of("true").run();
         long fds = Procs.openFdCount();
         for (int i = 0; i < 200; i++) {
-            Command.of("true").start().waitFor(); // three pipe ends each, never closed by the caller
+            Subprocess p = Command.of("true").start();
+            p.stdin(); // taken, so not closed when the child ends: three pipe ends, never closed by the caller
+            p.stdout();
+            p.stderr();
+            p.waitFor();
         }
         assertTrue(Procs.openFdCount() >= fds + 300, "the test must really hold pipes open");
         assertTrue(Procs.poll(Duration.ofSeconds(20), () -> {

@@ -3,6 +3,7 @@ package dev.multiproc.internal.engine;
 import dev.multiproc.ExitStatus;
 import dev.multiproc.Signal;
 import dev.multiproc.internal.posix.Epoll;
+import dev.multiproc.internal.posix.Errno;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
 import dev.multiproc.internal.posix.Pidfd;
@@ -29,6 +30,17 @@ import java.util.concurrent.TimeUnit;
  * {@link #lock}: a signal racing with the reap either goes to the (zombie) child, or finds
  * the pidfd closed and does nothing. Waiting again returns the status kept in {@link #exit};
  * nobody ever calls {@code waitpid} on this pid a second time, so there is no ECHILD.
+ *
+ * <h2>A child the kernel reaped</h2>
+ * If SIGCHLD is set to ignored after the engine started (by a library, or the application),
+ * the kernel reaps each child itself the moment it exits, and {@code waitid} answers ECHILD.
+ * The pidfd still turns readable, so the exit is still seen; the status comes from the
+ * kernel's record for the pidfd (Linux 6.15), or, where there is none, is taken as exit 0, as
+ * CPython does. Either way the child is complete and its pidfd closed: nothing spins on a
+ * readable pidfd that {@code waitid} cannot reap. A child that is gone before its pidfd is
+ * opened has no record to ask: exit 0 too. (Its pid could even have been reused by then, as
+ * with any pid not pinned by a pidfd: a hazard only an ignored SIGCHLD opens, and only for the
+ * microseconds between the spawn and {@code pidfd_open}.)
  *
  * <h2>A waiter woken by the kernel</h2>
  * A thread that waits for the exit would be woken by the event thread after it reaps: one
@@ -69,9 +81,15 @@ public final class Child {
     private int pollers;
     /** A pidfd the reap left open for {@link #pollers}; the last of them closes it. */
     private int unclosed = -1;
+    /** How often the kernel was asked for the status of a child it reaped itself. */
+    private int echildTries;
+    /** True while a timer is due to ask the kernel again; other reap attempts leave it to the timer. */
+    private boolean askingKernel;
 
     /** How long {@link #awaitBriefly} waits in the kernel at most. */
     static final int DIRECT_WAIT_MILLIS = 5;
+    /** How often the status of a child the kernel reaped is asked for: after 1 ms, then doubling (0.5 s in all). */
+    static final int ECHILD_RETRIES = 9;
 
     Child(int pid, int pidfd, List<String> command, Kind kind, String name, boolean daemon, boolean groupLeader,
           boolean guarded) {
@@ -83,6 +101,18 @@ public final class Child {
         this.name = name;
         this.daemon = daemon;
         this.groupLeader = groupLeader;
+    }
+
+    /**
+     * A child that was gone before its pidfd could be opened: only the kernel can have reaped
+     * it so soon (SIGCHLD ignored), and with no pidfd its status is lost. It counts as exited
+     * with 0, as CPython counts a child it cannot wait for.
+     */
+    static Child reapedByTheKernel(int pid, List<String> command, Kind kind, String name, boolean daemon,
+                                   boolean groupLeader) {
+        Child child = new Child(pid, -1, command, kind, name, daemon, groupLeader, false);
+        child.exit.complete(ExitStatus.exited(0));
+        return child;
     }
 
     void watch(EventLoop loop) throws ErrnoException {
@@ -231,15 +261,18 @@ public final class Child {
 
     /** Runs on the event loop when the pidfd is readable, or on a waiter that saw it readable. */
     private void reap(EventLoop loop) {
-        Wait.Reaped reaped;
         synchronized (lock) {
             if (pidfd < 0) {
                 return;
             }
+            Wait.Reaped reaped;
             try {
                 reaped = Wait.waitid(Wait.P_PIDFD, pidfd, Wait.WEXITED | Wait.WNOHANG);
             } catch (ErrnoException e) {
-                throw new UncheckedIOException(e);
+                if (e.errno() != Errno.ECHILD) {
+                    throw new UncheckedIOException(e);
+                }
+                reaped = reapedByTheKernel(loop);
             }
             if (reaped == null) {
                 return;
@@ -262,6 +295,45 @@ public final class Child {
                     ? ExitStatus.exited(reaped.status())
                     : ExitStatus.signaled(Signal.of(reaped.status()), reaped.coreDumped()));
         }
+    }
+
+    /**
+     * The status of a child that exited and that {@code waitid} reports as no child of ours
+     * (ECHILD): the kernel released it itself, because SIGCHLD is ignored or has
+     * {@code SA_NOCLDWAIT} (a library or the application set it after the engine started),
+     * or someone else waited for it. The kernel keeps its status for the pidfd (Linux 6.15);
+     * until the kernel has released the process that status is not there yet, so the pidfd
+     * leaves the epoll set (it stays readable: the loop would spin on it) and a timer asks
+     * again, with a growing delay. A kernel that cannot tell within {@link #ECHILD_RETRIES}
+     * tries, or has no such call, leaves the status unknown: the child is counted as exited
+     * with 0, as CPython's {@code subprocess} does. Returns null while asking again later.
+     */
+    private Wait.Reaped reapedByTheKernel(EventLoop loop) {
+        if (askingKernel) {
+            return null;
+        }
+        int status;
+        try {
+            status = Pidfd.exitStatus(pidfd);
+        } catch (ErrnoException e) {
+            status = Pidfd.NO_EXIT_STATUS;
+            echildTries = ECHILD_RETRIES;
+        }
+        if (status != Pidfd.NO_EXIT_STATUS) {
+            return Wait.Reaped.ofWaitStatus(pid, status);
+        }
+        if (echildTries >= ECHILD_RETRIES) {
+            return Wait.Reaped.ofWaitStatus(pid, 0);
+        }
+        loop.remove(pidfd, token);
+        askingKernel = true;
+        loop.schedule(TimeUnit.MILLISECONDS.toNanos(1L << echildTries++), () -> {
+            synchronized (lock) {
+                askingKernel = false;
+            }
+            reap(loop);
+        });
+        return null;
     }
 
     @Override

@@ -60,6 +60,7 @@ public final class EventLoop {
         wakeFd = Fds.eventfd();
         Epoll.epoll_ctl(epfd, Epoll.EPOLL_CTL_ADD, wakeFd, Epoll.EPOLLIN, WAKEUP_TOKEN);
         thread = Thread.ofPlatform().name("multiproc-events").daemon(true).unstarted(this::run);
+        thread.setContextClassLoader(null); // runs no user code; must not pin the first user's loader
         thread.start();
     }
 

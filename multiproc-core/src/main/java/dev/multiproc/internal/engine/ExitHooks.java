@@ -18,9 +18,10 @@ final class ExitHooks {
     private ExitHooks() {}
 
     static void install(Engine engine) {
+        Thread hook = Thread.ofPlatform().name("multiproc-exit").unstarted(() -> onExit(engine));
+        hook.setContextClassLoader(null); // a registered hook lives as long as the JVM: it must pin no loader
         try {
-            Runtime.getRuntime().addShutdownHook(
-                    Thread.ofPlatform().name("multiproc-exit").unstarted(() -> onExit(engine)));
+            Runtime.getRuntime().addShutdownHook(hook);
         } catch (IllegalStateException alreadyExiting) {
             // First use during shutdown: there is nothing of ours to clean up yet.
         }

@@ -1,6 +1,7 @@
 package dev.multiproc.internal.engine;
 
 import dev.multiproc.internal.posix.Clock;
+import dev.multiproc.internal.posix.Errno;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
 import dev.multiproc.internal.posix.Pidfd;
@@ -15,7 +16,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Starts children, on the calling thread.
@@ -34,6 +34,9 @@ import java.util.Map;
  *
  * <h2>What the child gets</h2>
  * <ul>
+ *   <li>its arguments and environment byte for byte as the plan holds them; a file the kernel
+ *   will not execute for want of {@code #!} runs with {@code /bin/sh}, as with {@code execvp}
+ *   ({@link Spawn#spawnp}).</li>
  *   <li>fds 0–2 as the plan says, the passed fds at their numbers, and nothing else:
  *   every other fd is closed with {@code closefrom} (Python's {@code close_fds=True}). So
  *   that no {@code dup2} overwrites a source another one still needs, every source that sits
@@ -62,11 +65,7 @@ final class Spawner {
                 standardSignals.add(signal);
             }
         }
-        List<String> environment = new ArrayList<>();
-        for (Map.Entry<String, String> e : System.getenv().entrySet()) {
-            environment.add(e.getKey() + "=" + e.getValue());
-        }
-        inheritedEnvironment = Spawn.stringArray(global, environment);
+        inheritedEnvironment = Spawn.byteStringArray(global, Environments.inherited());
     }
 
     /** Starts a child as {@code plan} says, on the calling thread; returns it already watched. */
@@ -90,10 +89,10 @@ final class Spawner {
             attributes.setsigmask(emptyMask);
             attributes.setsigdefault(standardSignals);
             MemorySegment envp = plan.environment() == null
-                    ? inheritedEnvironment : Spawn.stringArray(arena, plan.environment());
-            MemorySegment argv = Spawn.stringArray(arena, plan.argv());
+                    ? inheritedEnvironment : Spawn.byteStringArray(arena, plan.environment());
+            MemorySegment argv = Spawn.byteStringArray(arena, plan.argvBytes());
             long before = Clock.bootTicks();
-            int pid = Spawn.posix_spawnp(actions, attributes, argv, envp, plan.program());
+            int pid = Spawn.spawnp(actions, attributes, argv, envp, plan.program(), plan.directory());
             return track(pid, plan, before, Clock.bootTicks());
         } finally {
             copies.forEach(Fds::closeQuietly);
@@ -106,6 +105,11 @@ final class Spawner {
         try {
             pidfd = Pidfd.pidfd_open(pid);
         } catch (ErrnoException e) {
+            if (e.errno() == Errno.ESRCH) {
+                // Already gone, and reaped by the kernel: SIGCHLD is ignored (see Child).
+                return Child.reapedByTheKernel(pid, plan.argv(), plan.kind(), plan.name(), plan.daemon(),
+                        plan.groupLeader());
+            }
             // Out of fds, most likely. Do not leave an untracked child behind.
             Processes.kill(pid, 9);
             Wait.waitid(Wait.P_PID, pid, Wait.WEXITED);

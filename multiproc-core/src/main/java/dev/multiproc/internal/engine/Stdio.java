@@ -15,6 +15,8 @@ import java.nio.file.Path;
  * child gets (closed here once it has them) and the ends this JVM keeps (pipes only).
  */
 public final class Stdio implements AutoCloseable {
+    private static final String[] STREAMS = {"stdin", "stdout", "stderr"};
+
     private final int[] childFds = {SpawnPlan.INHERIT, SpawnPlan.INHERIT, SpawnPlan.INHERIT};
     private final boolean[] ownedByUs = new boolean[3];
     private final int[] parentFds = {-1, -1, -1};
@@ -55,7 +57,7 @@ public final class Stdio implements AutoCloseable {
             case Redirect.Standard.DISCARD -> childFds[target] = engine.devNull();
             case Redirect.Standard.TO_STDOUT -> childFds[target] = SpawnPlan.SAME_AS_STDOUT;
             case Redirect.Standard.PIPE -> {
-                int[] pipe = Fds.pipe2(Fds.O_CLOEXEC);
+                int[] pipe = pipe(target, program);
                 boolean input = target == 0;
                 own(target, input ? pipe[0] : pipe[1]);
                 parentFds[target] = input ? pipe[1] : pipe[0];
@@ -69,6 +71,16 @@ public final class Stdio implements AutoCloseable {
         }
     }
 
+    /** A new pipe for stream {@code target}; out of fds, a start failure naming the program and the stream. */
+    private static int[] pipe(int target, String program) throws ProcessStartException {
+        try {
+            return Fds.pipe2(Fds.O_CLOEXEC);
+        } catch (ErrnoException e) {
+            throw new ProcessStartException("Cannot run program \"" + program + "\": cannot make a pipe for its "
+                    + STREAMS[target] + ": " + e.errnoName() + " (" + e.reason() + ")", program, e.errnoName(), e);
+        }
+    }
+
     private void own(int target, int fd) {
         childFds[target] = fd;
         ownedByUs[target] = true;
@@ -78,9 +90,8 @@ public final class Stdio implements AutoCloseable {
         try {
             return Fds.open(file.toString(), flags, 0666);
         } catch (ErrnoException e) {
-            String stream = new String[] {"stdin", "stdout", "stderr"}[target];
             throw new ProcessStartException("Cannot run program \"" + program + "\": cannot open \""
-                    + file + "\" for its " + stream + ": " + e.errnoName() + " (" + e.reason() + ")",
+                    + file + "\" for its " + STREAMS[target] + ": " + e.errnoName() + " (" + e.reason() + ")",
                     program, e.errnoName(), e);
         }
     }

@@ -32,6 +32,8 @@ import java.util.concurrent.CompletableFuture;
  * <h2>State survives a timeout</h2>
  * {@link #pump} returns false at the deadline and keeps everything: the input offset, the
  * bytes read, which pipes ended. Calling it again goes on where it stopped and loses nothing.
+ * An interrupt leaves the same state behind. A deadline that has already passed (a zero or
+ * negative timeout) still gets one round, as {@code Process.waitFor(0, ...)} looks once.
  *
  * <h2>A pipe held open by someone else</h2>
  * A descendant that inherited the child's stdout (a background job of a shell) keeps the
@@ -77,7 +79,7 @@ public final class Communicator {
                         CompletableFuture<?> childExit) {
         this.stdin = stdin;
         this.input = input == null ? new byte[0] : input;
-        this.stdinDone = stdin == null;
+        this.stdinDone = stdin == null || stdin.fd().isClosed(); // closed at the child's reap: the child is gone
         for (PipeInputStream out : outputs) {
             drains.add(out == null ? null : new Drain(out));
         }
@@ -104,9 +106,13 @@ public final class Communicator {
 
     /**
      * Moves data until stdin is fed and closed and every output pipe has ended, or until
-     * {@code deadlineNanos}: true when done, false at the deadline (call again to go on).
+     * {@code deadlineNanos}: true when done, false at the deadline (call again to go on). A
+     * deadline that has passed already still gets one round: what is there is moved.
+     *
+     * @throws InterruptedException if the thread is interrupted while it waits (its interrupt
+     *     status is cleared); everything read so far is kept, as at a deadline
      */
-    public synchronized boolean pump(long deadlineNanos) throws IOException {
+    public synchronized boolean pump(long deadlineNanos) throws IOException, InterruptedException {
         Waker w = new Waker();
         waker = w;
         Thread self = Thread.currentThread();
@@ -140,7 +146,7 @@ public final class Communicator {
                             && System.nanoTime() - deadlineNanos >= 0) {
                         return false;
                     }
-                } else if (!w.await(until) && until == deadlineNanos) {
+                } else if (!w.awaitInterruptibly(until) && until == deadlineNanos) {
                     return false;
                 }
             }
@@ -205,7 +211,7 @@ public final class Communicator {
     private static void drain(Drain d, Waker w, List<Integer> blocked) throws IOException {
         while (true) {
             MemorySegment free = d.sink.free();
-            long n = d.pipe.fd().read(free);
+            long n = d.pipe.readNow(free);
             if (n > 0) {
                 d.sink.advance(n);
             } else if (n == 0) {

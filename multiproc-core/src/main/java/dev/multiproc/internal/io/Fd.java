@@ -57,6 +57,14 @@ public final class Fd implements Closeable {
         }
     }
 
+    /** How many bytes a read would return now without waiting ({@code FIONREAD}). */
+    public int available() throws IOException {
+        synchronized (this) {
+            ensureOpen();
+            return Fds.bytesReadable(fd);
+        }
+    }
+
     /**
      * Asks the kernel to let this pipe hold {@code bytes}, for fewer wake-ups on large
      * transfers; best effort (above the per-user pipe budget an unprivileged process is

@@ -23,9 +23,23 @@ public final class Waker {
      * Parks until fired or until {@code deadlineNanos} ({@link System#nanoTime} based, or
      * {@link #NO_DEADLINE}); true if fired. Clears the flag for the next round.
      *
-     * @throws InterruptedIOException if the thread is interrupted while parked
+     * @throws InterruptedIOException if the thread is interrupted while parked (its interrupt
+     *     status stays set, as for an interrupted stream)
      */
     public boolean await(long deadlineNanos) throws InterruptedIOException {
+        try {
+            return awaitInterruptibly(deadlineNanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a pipe");
+        }
+    }
+
+    /**
+     * As {@link #await}, for callers that declare {@link InterruptedException}: an interrupt
+     * throws it and clears the thread's interrupt status, as {@link Object#wait} does.
+     */
+    public boolean awaitInterruptibly(long deadlineNanos) throws InterruptedException {
         while (!fired) {
             if (deadlineNanos == NO_DEADLINE) {
                 LockSupport.park(this);
@@ -37,8 +51,7 @@ public final class Waker {
                 LockSupport.parkNanos(this, left);
             }
             if (Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for a pipe");
+                throw new InterruptedException();
             }
         }
         fired = false;

@@ -74,9 +74,10 @@ final class JvmChildren {
         }
         hooked = true;
         JvmSignals.watchTermination();
+        Thread hook = Thread.ofPlatform().name("multiproc-jvm-exit").unstarted(JvmChildren::onExit);
+        hook.setContextClassLoader(null); // library threads pin no loader (docs/decisions.md)
         try {
-            Runtime.getRuntime().addShutdownHook(
-                    Thread.ofPlatform().name("multiproc-jvm-exit").unstarted(JvmChildren::onExit));
+            Runtime.getRuntime().addShutdownHook(hook);
         } catch (IllegalStateException alreadyExiting) {
             // Started during shutdown: the children's lifelines are all there is.
         }

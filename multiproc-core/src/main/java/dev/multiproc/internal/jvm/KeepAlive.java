@@ -17,6 +17,7 @@ final class KeepAlive {
             count++;
             if (thread == null) {
                 thread = Thread.ofPlatform().name("multiproc-keepalive").daemon(false).unstarted(KeepAlive::hold);
+                thread.setContextClassLoader(null); // library threads pin no loader (docs/decisions.md)
                 thread.start();
             }
         }

@@ -55,6 +55,8 @@ final class PoolIo {
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final Map<Long, Worker> workers = new ConcurrentHashMap<>();
     private final java.util.Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    /** The pool's thread runs users' stages: the builder's context class loader, for the pool's life only. */
+    private final ClassLoader loader = Thread.currentThread().getContextClassLoader();
     private volatile Thread reader;
     private volatile Thread delivering;
     private volatile long deliveringSince;
@@ -84,6 +86,7 @@ final class PoolIo {
     private synchronized void newReader() {
         Thread t = Thread.ofPlatform().name(name + "-io" + (generation++ == 0 ? "" : "-" + generation))
                 .daemon(true).unstarted(this::run);
+        t.setContextClassLoader(loader);
         reader = t;
         t.start();
     }

@@ -10,7 +10,10 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
-/** File-descriptor calls: {@code pipe2}, {@code open}, {@code read}, {@code write}, {@code fcntl}, {@code close}. */
+/**
+ * File-descriptor calls: {@code pipe2}, {@code open}, {@code read}, {@code write}, {@code fcntl},
+ * {@code ioctl}, {@code close}.
+ */
 public final class Fds {
     // <fcntl.h>, the same values on x86_64 and aarch64
     public static final int O_RDONLY = 0;
@@ -31,6 +34,8 @@ public final class Fds {
     public static final int FD_CLOEXEC = 1;
     // <poll.h>
     public static final short POLLIN = 0x001;
+    // <asm-generic/ioctls.h>, which x86_64 and aarch64 both use
+    public static final long FIONREAD = 0x541B;
 
     /** What {@link #read} and {@link #write} return when a non-blocking fd is not ready. */
     public static final long WOULD_BLOCK = -1;
@@ -51,6 +56,8 @@ public final class Fds {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle FCNTL = Native.variadic("fcntl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), 2);
+    private static final MethodHandle IOCTL = Native.variadic("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2);
 
     private Fds() {}
 
@@ -171,6 +178,33 @@ public final class Fds {
                     Native.errno(state));
         }
         return r;
+    }
+
+    /**
+     * {@code ioctl(2)} with a pointer argument ({@code argument}, native memory the call reads
+     * or fills); returns the call's result.
+     */
+    public static int ioctl(int fd, long request, MemorySegment argument, String name) throws ErrnoException {
+        MemorySegment state = Native.callState();
+        int r;
+        try {
+            r = (int) IOCTL.invokeExact(state, fd, request, argument);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        if (r < 0) {
+            throw new ErrnoException("ioctl(fd=" + fd + ", " + name + ")", Native.errno(state));
+        }
+        return r;
+    }
+
+    /** {@code ioctl(fd, FIONREAD)}: how many bytes a pipe holds that a read would return now. */
+    public static int bytesReadable(int fd) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment count = arena.allocate(JAVA_INT);
+            ioctl(fd, FIONREAD, count, "FIONREAD");
+            return count.get(JAVA_INT, 0);
+        }
     }
 
     /** {@code eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)}: a counter other threads can wake a poller with. */

@@ -51,6 +51,15 @@ public final class Wait {
         public boolean killed() {
             return code == CLD_KILLED || code == CLD_DUMPED;
         }
+
+        /** What {@code waitid} would have reported for {@code pid}, from {@code waitpid}'s {@code wstatus}. */
+        public static Reaped ofWaitStatus(int pid, int wstatus) {
+            int signal = wstatus & 0x7f;
+            if (signal == 0) {
+                return new Reaped(pid, CLD_EXITED, (wstatus >> 8) & 0xff);
+            }
+            return new Reaped(pid, (wstatus & 0x80) != 0 ? CLD_DUMPED : CLD_KILLED, signal);
+        }
     }
 
     /**
