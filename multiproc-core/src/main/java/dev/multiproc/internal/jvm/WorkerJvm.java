@@ -34,8 +34,8 @@ public final class WorkerJvm {
         JvmChildren.register(jvm, true, Duration.ZERO);
         WorkerJvm worker = new WorkerJvm(jvm);
         byte[] payload = setup.encode();
-        WireBuffer frame = new WireBuffer(payload.length + 5);
-        frame.frame(Protocol.SETUP, payload);
+        WireBuffer frame = new WireBuffer(payload.length + Protocol.POOL_HEADER);
+        frame.frame(Protocol.SETUP, Protocol.NO_JOB, payload);
         jvm.control().writeFully(frame.array(), 0, frame.length());
         return worker;
     }

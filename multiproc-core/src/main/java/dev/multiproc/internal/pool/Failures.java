@@ -19,6 +19,13 @@ final class Failures {
                 w.pid(), status, tail, null);
     }
 
+    /** {@code w}'s channel was corrupted ({@code why}) while it ran a job; it was killed. */
+    static WorkerDiedException corrupted(String pool, Worker w, String why, ExitStatus status, String tail) {
+        return new WorkerDiedException(w + " of " + pool + " was killed because its channel to the pool was corrupted"
+                + " while it ran the task (" + why + "; a task may have written to the worker's fd 4)"
+                + " (" + status + ")" + stderr(tail), w.pid(), status, tail, null);
+    }
+
     /** {@code w} ended before it was ready. */
     static WorkerDiedException couldNotStart(String pool, Worker w, ExitStatus status, String tail) {
         return new WorkerDiedException(w + " of " + pool + " could not start (" + status + ")" + stderr(tail)

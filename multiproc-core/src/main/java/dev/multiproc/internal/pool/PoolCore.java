@@ -19,6 +19,8 @@ import java.util.Queue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -44,11 +46,19 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Who was running</h2>
  * A worker runs its jobs in order and writes each answer before it starts the next job (see
- * {@code WorkerLoop}), and answers carry no id: the n-th answer is for the n-th job in hand.
- * So when a worker dies, the first job still in hand is the one it was running, and the
- * others never started. Only that one fails ({@link WorkerDiedException}, with the exit status
- * and the end of the worker's stderr); the others go back to the queue and run elsewhere.
- * A worker that dies before its READY ran nothing: all its jobs go back.
+ * {@code WorkerLoop}). So when a worker dies, the first job still in hand is the one it was
+ * running, and the others never started. Only that one fails ({@link WorkerDiedException},
+ * with the exit status and the end of the worker's stderr); the others go back to the queue
+ * and run elsewhere. A worker that dies before its READY ran nothing: all its jobs go back.
+ *
+ * <h2>Answers are bound to their jobs</h2>
+ * Every answer names its job (its number XOR the worker's key, see {@code Protocol}), and must
+ * name the first job in hand (a SKIPPED, a job in hand; a READY, none, and only once). Anything
+ * else (a frame a task wrote onto fd 4, bytes cut or shifted) means nothing more from that
+ * channel can be trusted: the worker is killed, its running job fails with a
+ * {@link WorkerDiedException} that says the channel was corrupted, and the jobs behind it go back
+ * to the queue, as for a death. Without the check, one stray frame would shift every later
+ * answer onto the wrong job, silently.
  *
  * <h2>Deadlines and cancellation</h2>
  * The first job in hand of a ready worker has been running since {@link Worker#headSince}: the
@@ -83,6 +93,9 @@ public final class PoolCore {
 
     private static final long STDERR_WAIT_MILLIS = 300;
     private static final int MAX_START_FAILURES = 3;
+    /** The types of frame a worker may send. */
+    private static final byte[] ANSWER_TYPES = {Protocol.READY, Protocol.INIT_FAILED, Protocol.RESULT,
+            Protocol.FAILURE, Protocol.CHUNK_RESULT, Protocol.SKIPPED};
     /** How long a worker's job must have run before an idle worker takes the jobs queued behind it. */
     static final long STEAL_AFTER_NANOS = 2_000_000;
 
@@ -100,7 +113,7 @@ public final class PoolCore {
     private boolean everReady;
     private int startFailures;
     private long workerCount;
-    private long idCount;
+    private final AtomicLong idCount = new AtomicLong();
     private int functionCount;
     private int rotation;
     private boolean stealCheckArmed;
@@ -332,6 +345,7 @@ public final class PoolCore {
     private void give(Worker w, Unit unit, Batch batch) {
         unit.worker = w;
         unit.seq = w.nextSeq++;
+        w.jobsGiven = w.nextSeq;
         w.inHand.add(unit);
         w.given++;
         synchronized (w.outbox) {
@@ -384,14 +398,18 @@ public final class PoolCore {
     }
 
     private void answered(Worker w, List<Protocol.Frame> frames, long now, Batch batch) {
-        if (!workers.contains(w)) {
-            return; // gone already
+        if (!workers.contains(w) || (w.channelFault != null && w.dying)) {
+            return; // gone already, or its corruption is being dealt with
         }
         Unit head = w.inHand.peek();
         int count = 0;
         for (Protocol.Frame f : frames) {
             switch (f.type()) {
                 case Protocol.READY -> {
+                    if (w.ready || f.seq() != Protocol.NO_JOB) {
+                        corrupt(w, "a second READY, or one for a job (" + f.seq() + ")", batch);
+                        return;
+                    }
                     w.ready = true;
                     w.headSince = now;
                     everReady = true;
@@ -399,27 +417,39 @@ public final class PoolCore {
                     head = null; // the first job in hand starts now
                 }
                 case Protocol.INIT_FAILED -> {
+                    if (w.ready || f.seq() != Protocol.NO_JOB) {
+                        corrupt(w, "an INIT_FAILED after READY, or for a job (" + f.seq() + ")", batch);
+                        return;
+                    }
                     breakPool(Failures.initializerFailed(config.name(), w, f.payload(), config.limits()), batch);
                     return;
                 }
-                case Protocol.RESULT, Protocol.FAILURE, Protocol.CHUNK_RESULT -> {
-                    Unit u = w.inHand.poll();
-                    if (u == null) {
-                        kill(w, null, batch); // an answer nobody asked for: the protocol is broken
+                case Protocol.SKIPPED -> {
+                    if (!skipped(w, f.seq())) {
+                        corrupt(w, "a SKIPPED for job " + f.seq() + ", which it does not hold", batch);
                         return;
                     }
+                }
+                default -> {
+                    Unit u = w.inHand.peek();
+                    if (!w.ready || u == null || u.seq != f.seq() || !u.answeredBy(f.type())) {
+                        corrupt(w, "an answer " + FrameBuffer.describe(f.type()) + " for job " + f.seq() + ", where "
+                                + (!w.ready ? "it was not ready" : u == null ? "it held no job"
+                                        : "job " + u.seq + " was running"), batch);
+                        return;
+                    }
+                    w.inHand.poll();
                     count++;
                     if (!u.settled) {
                         u.settled = true;
                         batch.answer(u, w, f);
                     }
                 }
-                case Protocol.SKIPPED -> skipped(w, f.payload());
-                default -> {
-                    kill(w, null, batch);
-                    return;
-                }
             }
+        }
+        if (w.channelFault != null) {
+            corrupt(w, w.channelFault, batch);
+            return;
         }
         if (count > 0) {
             w.measured(count, now - w.headSince);
@@ -439,10 +469,23 @@ public final class PoolCore {
         }
     }
 
-    /** {@code w} skipped a job as asked: a job taken back goes to the queue; a cancelled one is gone. */
-    private void skipped(Worker w, byte[] payload) {
-        int seq = payload.length == 4 ? (payload[0] & 0xff) << 24 | (payload[1] & 0xff) << 16
-                | (payload[2] & 0xff) << 8 | (payload[3] & 0xff) : -1;
+    /**
+     * {@code w}'s channel cannot be trusted from here on: it is read no more and the worker is
+     * killed; once it is gone, its running job fails with {@code why} and the others go back.
+     */
+    private void corrupt(Worker w, String why, Batch batch) {
+        if (w.channelFault == null) {
+            w.channelFault = why;
+        }
+        io.unregister(w);
+        kill(w, null, batch);
+    }
+
+    /**
+     * {@code w} skipped job {@code seq} as asked: a job taken back goes to the queue; a cancelled
+     * one is gone. False if it holds no such job.
+     */
+    private boolean skipped(Worker w, int seq) {
         for (Iterator<Unit> it = w.inHand.iterator(); it.hasNext(); ) {
             Unit u = it.next();
             if (u.seq == seq) {
@@ -450,9 +493,10 @@ public final class PoolCore {
                 if (u.reclaiming && !u.settled) {
                     queue.giveBack(u); // taken back: an idle worker runs it
                 }
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     private void deadline(Worker w, Batch batch) {
@@ -524,7 +568,9 @@ public final class PoolCore {
                 back.add(head);
             } else if (!head.settled) {
                 head.settled = true;
-                batch.fail(head, Failures.died(config.name(), w, status, tail));
+                batch.fail(head, w.channelFault != null
+                        ? Failures.corrupted(config.name(), w, w.channelFault, status, tail)
+                        : Failures.died(config.name(), w, status, tail));
             }
         }
         for (Unit u : w.inHand) {
@@ -625,9 +671,11 @@ public final class PoolCore {
     }
 
     private Worker launch(String name) throws IOException {
+        int key = ThreadLocalRandom.current().nextInt();
         WorkerJvm jvm = WorkerJvm.start(config.jvmOptions(), new WorkerSetup(name, config.limits().pattern(),
-                config.initializer()));
-        return new Worker(++idCount, name, jvm, new FrameBuffer(1 << 16, config.limits().maxBytes()));
+                config.initializer(), key));
+        return new Worker(idCount.incrementAndGet(), name, jvm, key,
+                new FrameBuffer(1 << 16, config.limits().maxBytes(), key, ANSWER_TYPES));
     }
 
     /** Adds a started worker; under the lock. */
