@@ -13,9 +13,11 @@ import dev.multiproc.internal.posix.ErrnoException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -82,9 +84,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *   the exit status is known and the pipe has been read to its end or to what is in it.</li>
  *   <li>Outcomes are delivered after the lock is released: completing a future runs the user's
  *   stages, which may call back into the pool.</li>
- *   <li>A worker that fails to start (a bad JVM option, an initializer that throws) would fail
- *   again: when no worker ever got ready, or three in a row fail, the pool is broken and every
- *   job fails with the reason, instead of starting workers forever.</li>
+ *   <li>A worker that fails to start is started again only if it may pass next time: a failure
+ *   that would repeat (a bad JVM option, a missing class, an initializer that throws) breaks the
+ *   pool, and every job fails with the reason, instead of starting workers forever; one killed
+ *   by a signal or short of a resource is retried after a delay that doubles with each failure
+ *   in a row ({@link StartTrouble}), as long as there is work or the pool runs.</li>
  * </ul>
  */
 public final class PoolCore {
@@ -92,7 +96,6 @@ public final class PoolCore {
     enum State { RUNNING, SHUTDOWN, STOPPED, TERMINATED }
 
     private static final long STDERR_WAIT_MILLIS = 300;
-    private static final int MAX_START_FAILURES = 3;
     /** The types of frame a worker may send. */
     private static final byte[] ANSWER_TYPES = {Protocol.READY, Protocol.INIT_FAILED, Protocol.RESULT,
             Protocol.FAILURE, Protocol.CHUNK_RESULT, Protocol.SKIPPED};
@@ -110,8 +113,12 @@ public final class PoolCore {
     private int starting;
     private State state = State.RUNNING;
     private RuntimeException broken;
-    private boolean everReady;
-    private int startFailures;
+    /** Starts that failed since a worker last got ready, each one that may pass next time. */
+    private int startFailuresInARow;
+    /** Why the last of them failed. */
+    private String lastStartTrouble;
+    /** Starts waiting for their delay (see {@link StartTrouble}), counted in {@link #starting}. */
+    private final Set<DelayedStart> delayed = new HashSet<>();
     private long workerCount;
     private final AtomicLong idCount = new AtomicLong();
     private int functionCount;
@@ -412,8 +419,8 @@ public final class PoolCore {
                     }
                     w.ready = true;
                     w.headSince = now;
-                    everReady = true;
-                    startFailures = 0;
+                    startFailuresInARow = 0;
+                    lastStartTrouble = null;
                     head = null; // the first job in hand starts now
                 }
                 case Protocol.INIT_FAILED -> {
@@ -580,13 +587,25 @@ public final class PoolCore {
         }
         w.inHand.clear();
         queue.giveBack(back);
-        if (!w.ready && w.killedFor == null && (state == State.RUNNING || state == State.SHUTDOWN)) {
-            startFailures++;
-            if (!everReady || startFailures >= MAX_START_FAILURES) {
-                breakPool(Failures.couldNotStart(config.name(), w, status, tail), batch);
+        boolean failedStart = !w.ready && w.killedFor == null && !ExitStatus.exited(0).equals(status)
+                && (state == State.RUNNING || state == State.SHUTDOWN);
+        if (failedStart) {
+            if (w.channelFault == null && StartTrouble.mayPassExit(status, tail)) {
+                startFailed(Failures.describeStart(w, status, tail), batch);
                 return;
             }
+            breakPool(w.channelFault != null
+                    ? Failures.corruptedAtStart(config.name(), w, w.channelFault, status, tail)
+                    : Failures.couldNotStart(config.name(), w, status, tail), batch);
+            return;
         }
+        ensureWorkers(batch);
+    }
+
+    /** A start failed in a way that may pass: the next one waits a little longer (see {@link StartTrouble}). */
+    private void startFailed(String why, Batch batch) {
+        startFailuresInARow++;
+        lastStartTrouble = why;
         ensureWorkers(batch);
     }
 
@@ -622,7 +641,10 @@ public final class PoolCore {
         });
     }
 
-    /** Keeps the pool at its number of workers while it has (or may get) work. */
+    /**
+     * Keeps the pool at its number of workers while it has (or may get) work: starts the
+     * missing ones, at once or, after failed starts, once their delay has passed.
+     */
     private void ensureWorkers(Batch batch) {
         if (broken != null || !(state == State.RUNNING || (state == State.SHUTDOWN && hasWork()))) {
             return;
@@ -633,10 +655,44 @@ public final class PoolCore {
                 serving++;
             }
         }
+        long delay = StartTrouble.delayNanos(startFailuresInARow);
         for (; serving < config.workers(); serving++) {
             starting++;
             String name = nextWorkerName();
+            if (delay == 0) {
+                startReplacement(name, batch);
+            } else {
+                DelayedStart later = new DelayedStart(name);
+                delayed.add(later);
+                Engine.get().loop().schedule(delay, () -> io.post(b -> {
+                    if (delayed.remove(later)) {
+                        startReplacement(later.name(), b);
+                    }
+                }));
+            }
+        }
+    }
+
+    /** A worker to start once its delay has passed; forgotten if the pool no longer needs it. */
+    private static final class DelayedStart {
+        private final String name;
+
+        DelayedStart(String name) {
+            this.name = name;
+        }
+
+        String name() {
+            return name;
+        }
+    }
+
+    /** Starts worker {@code name} on a virtual thread (counted in {@link #starting}); under the lock. */
+    private void startReplacement(String name, Batch batch) {
+        try {
             Thread.ofVirtual().name("multiproc-pool-start").start(() -> replacement(name));
+        } catch (Throwable t) {
+            starting--; // no thread for it now (this JVM is short of threads): as a failed start
+            startFailed("cannot start a thread to start " + name + ": " + t, batch);
         }
     }
 
@@ -646,17 +702,27 @@ public final class PoolCore {
 
     /** On a virtual thread: starts a worker to replace one, and puts it to work. */
     private void replacement(String name) {
+        boolean needed = locked(batch -> {
+            if (broken == null && state.ordinal() < State.STOPPED.ordinal()) {
+                return true;
+            }
+            starting--;
+            checkTermination(batch);
+            return false;
+        });
+        if (!needed) {
+            return;
+        }
         Worker w;
         try {
             w = launch(name);
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
             locked(batch -> {
                 starting--;
-                startFailures++;
-                if (!everReady || startFailures >= MAX_START_FAILURES) {
-                    breakPool(Failures.cannotSpawn(config.name(), e), batch);
+                if (StartTrouble.mayPassSpawn(e)) {
+                    startFailed("cannot start " + name + ": " + e, batch);
                 } else {
-                    ensureWorkers(batch);
+                    breakPool(Failures.cannotSpawn(config.name(), e), batch);
                 }
                 checkTermination(batch);
                 return null;
@@ -844,6 +910,10 @@ public final class PoolCore {
             return;
         }
         boolean work = state == State.SHUTDOWN && hasWork();
+        if (!work && !delayed.isEmpty()) {
+            starting -= delayed.size(); // no work for the workers still waiting to start
+            delayed.clear();
+        }
         for (Worker w : workers) {
             if (!work && w.inHand.isEmpty()) {
                 closeInput(w, batch); // end of file: it exits with 0
@@ -922,7 +992,9 @@ public final class PoolCore {
                 inHand += w.inHand.size();
             }
             return state.name().toLowerCase(java.util.Locale.ROOT) + ", " + workers.size() + " workers, "
-                    + inHand + " jobs in hand, " + queue.size() + " queued";
+                    + inHand + " jobs in hand, " + queue.size() + " queued"
+                    + (startFailuresInARow == 0 || broken != null ? "" : ", " + startFailuresInARow
+                            + " worker starts failed in a row, retrying (the last: " + lastStartTrouble + ")");
         } finally {
             lock.unlock();
         }
