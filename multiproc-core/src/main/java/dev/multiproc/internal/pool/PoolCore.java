@@ -96,6 +96,11 @@ public final class PoolCore {
     enum State { RUNNING, SHUTDOWN, STOPPED, TERMINATED }
 
     private static final long STDERR_WAIT_MILLIS = 300;
+    /**
+     * Test-only: the build throws an {@link InternalError} after starting this many workers (one
+     * more than the pool's number: after everything, its thread running).
+     */
+    private static final String FAIL_BUILD = "dev.multiproc.pool.failBuildAfterWorkers";
     /** The types of frame a worker may send. */
     private static final byte[] ANSWER_TYPES = {Protocol.READY, Protocol.INIT_FAILED, Protocol.RESULT,
             Protocol.FAILURE, Protocol.CHUNK_RESULT, Protocol.SKIPPED};
@@ -132,7 +137,8 @@ public final class PoolCore {
     }
 
     /**
-     * Starts a pool: its thread, and its workers, whose JVMs start in the background.
+     * Starts a pool: its thread, and its workers, whose JVMs start in the background. A build
+     * that fails releases what it opened, whatever it throws: nothing is left running or open.
      *
      * @throws MultiprocException if a worker cannot be started (nothing is left running)
      */
@@ -145,29 +151,54 @@ public final class PoolCore {
         }
         List<Worker> started = new ArrayList<>();
         try {
+            int failAfter = Integer.getInteger(FAIL_BUILD, -1);
             for (int i = 0; i < config.workers(); i++) {
+                failForTesting(failAfter, i);
                 started.add(core.launch(core.nextWorkerName()));
             }
-        } catch (IOException | RuntimeException e) {
-            for (Worker w : started) {
-                w.jvm.child().signal(Signal.SIGKILL);
-                w.outbox.close();
-                w.jvm.closeAnswers();
-            }
-            core.io.stop();
-            if (e instanceof MultiprocException m) {
+            failForTesting(failAfter, config.workers());
+            core.io.start();
+            core.locked(batch -> {
+                for (Worker w : started) {
+                    core.join(w, batch);
+                }
+                return null;
+            });
+            failForTesting(failAfter, config.workers() + 1); // once its thread runs and its workers joined
+            return core;
+        } catch (Throwable t) {
+            core.abandon(started);
+            if (t instanceof MultiprocException m) {
                 throw m;
             }
-            throw new MultiprocException("cannot start the workers of " + config.name() + ": " + e.getMessage(), e);
-        }
-        core.io.start();
-        core.locked(batch -> {
-            for (Worker w : started) {
-                core.join(w, batch);
+            if (t instanceof Error e) {
+                throw e;
             }
-            return null;
-        });
-        return core;
+            throw new MultiprocException("cannot start the workers of " + config.name() + ": " + t.getMessage(), t);
+        }
+    }
+
+    private static void failForTesting(int failAfter, int started) {
+        if (failAfter == started) {
+            throw new InternalError("failing the build after " + started + " workers, as " + FAIL_BUILD + " asks");
+        }
+    }
+
+    /** Undoes a build that failed: kills {@code started}, closes their pipes, and ends the pool's thread and fds. */
+    private void abandon(List<Worker> started) {
+        lock.lock();
+        try {
+            state = State.TERMINATED;
+        } finally {
+            lock.unlock();
+        }
+        io.stop();
+        for (Worker w : started) {
+            io.unregister(w);
+            w.jvm.child().signal(Signal.SIGKILL);
+            w.outbox.close();
+            w.jvm.closeAnswers();
+        }
     }
 
     Batch newBatch() {
