@@ -3,6 +3,7 @@ package dev.multiproc;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.multiproc.pooltesting.PoolTasks;
 import dev.multiproc.testing.Footprint;
 import dev.multiproc.testing.Procs;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,7 @@ class ProcessPoolBuildFailureTest {
             warm.submit(() -> 1).get(); // the engine's own threads and fds exist from now on
         }
         Procs.warmUp();
+        Thread.ofVirtual().start(() -> PoolTasks.sleep(1)).join(); // starts the JDK's delay scheduler thread, which stays
         for (int startedWorkers = 0; startedWorkers <= 3; startedWorkers++) {
             Footprint before = Footprint.take();
             System.setProperty(FAIL_BUILD, Integer.toString(startedWorkers));
