@@ -49,7 +49,18 @@ import java.util.stream.Stream;
  * {@code OutOfMemoryError}, a crash, SIGKILL) fails that task with a
  * {@link WorkerDiedException} and nothing else: the tasks queued behind it go to other
  * workers, and a new worker takes its place. A task over the {@link Builder#taskTimeout task
- * timeout} fails with {@link TaskTimeoutException}, and its worker is killed and replaced.
+ * timeout} fails with {@link TaskTimeoutException}, and its worker is killed and replaced. A
+ * result that cannot be read here (its class is missing, its {@code readObject} throws, even an
+ * {@code Error}, the deserialization limits refuse it) fails its future with a
+ * {@link MultiprocException} carrying why; a task that writes onto its worker's channel to the
+ * pool has its worker killed and fails with a {@link WorkerDiedException} saying the channel was
+ * corrupted: no answer is ever taken for another task's.
+ *
+ * <p><b>Starting workers.</b> A pool breaks (every task fails, new ones are rejected, and the
+ * failure says why) only when a worker cannot start for a reason that would repeat: the JVM
+ * refuses an option, a class is missing, the initializer throws, {@code java} cannot be run. A
+ * worker killed while it starts, or one that cannot start for lack of processes, threads, memory
+ * or fds, is started again after 100 ms, doubling with each failure in a row up to 5 s.
  *
  * <p><b>Cancelling.</b> {@code cancel(false)} cancels a task that has not started;
  * {@code cancel(true)} also stops a running one, by killing its worker (a thread cannot be
@@ -654,6 +665,10 @@ public final class ProcessPool implements ExecutorService {
         /**
          * Adds to the deserialization filter used for tasks and arguments (in the workers) and
          * for results and exceptions (here), as {@link JvmProcess.Builder#deserializationFilter}.
+         * The defaults are {@code maxbytes=1073741824;maxdepth=5000;maxrefs=50000000;
+         * maxarray=268435456}, and whatever the pattern, the arrays of one stream may hold no more
+         * elements in all than the stream has bytes (plus 4,096): a small stream cannot announce
+         * arrays that would take gigabytes. {@code maxbytes} also bounds a frame on the channel.
          *
          * @throws IllegalArgumentException if the pattern is malformed
          */

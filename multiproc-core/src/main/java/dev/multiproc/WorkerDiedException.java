@@ -9,8 +9,11 @@ import java.io.Serial;
  * of its stderr (the JVM's own message, an {@code OutOfMemoryError}'s stack trace). Only the
  * task that was running fails; the pool starts another worker and goes on.
  *
- * <p>Also the failure of every task when the pool cannot start its workers at all (a JVM
- * option the JVM refuses, an initializer that throws: then the cause is its exception).
+ * <p>Also the failure of the task a worker was running when the worker's channel to the pool
+ * was corrupted (a frame out of order, such as one a task wrote onto it: the worker is killed,
+ * and the message says so), and of every task when the pool cannot start its workers for a
+ * reason that would repeat (a JVM option the JVM refuses, an initializer that throws: then the
+ * cause is its exception).
  */
 public final class WorkerDiedException extends ChildFailedException {
     @Serial

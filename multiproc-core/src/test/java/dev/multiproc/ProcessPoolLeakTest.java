@@ -3,6 +3,7 @@ package dev.multiproc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.multiproc.pooltesting.PoolTasks;
 import dev.multiproc.testing.Footprint;
 import dev.multiproc.testing.Procs;
 import java.util.ArrayList;
@@ -29,6 +30,9 @@ class ProcessPoolLeakTest {
             warm.submit(() -> 1).get(); // the engine's own threads and fds exist from now on
         }
         Procs.warmUp();
+        // A virtual thread's first timed wait (as a worker's reaping does) starts the JDK's
+        // delay scheduler thread, which stays: start it now, whenever the warm pool's did not.
+        Thread.ofVirtual().start(() -> PoolTasks.sleep(1)).join();
         Footprint before = Footprint.take();
         Set<Thread> threadsBefore = platformThreads();
 

@@ -2,7 +2,9 @@ package dev.multiproc.internal.jvm;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * The control channel between a parent JVM and a child JVM that runs a task.
@@ -16,11 +18,12 @@ import java.io.IOException;
  * the channel.
  *
  * <h2>Frames</h2>
- * A frame is a type byte, a payload length (a big-endian int) and the payload. The parent
- * sends one {@link #TASK} frame: a {@link TaskHeader} followed by the serialized task. The
- * child answers with one {@link #RESULT} (the serialized value) or one {@link #FAILURE}
- * ({@link RemoteFailure}), then exits. A reader refuses a frame longer than the receiving
- * side's stream-size limit before it allocates anything for it.
+ * A frame of a task's channel is a type byte, a payload length (a big-endian int) and the
+ * payload. The parent sends one {@link #TASK} frame: a {@link TaskHeader} followed by the
+ * serialized task. The child answers with one {@link #RESULT} (the serialized value) or one
+ * {@link #FAILURE} ({@link RemoteFailure}), then exits. A reader refuses a frame longer than the
+ * receiving side's stream-size limit before it allocates anything for it, and grows its buffer
+ * only as the frame's bytes arrive, so a header that announces a gigabyte costs nothing.
  *
  * <h2>Pool workers</h2>
  * A worker of a pool (a child started with {@code --worker}) runs any number of jobs, one at
@@ -29,10 +32,21 @@ import java.io.IOException;
  * them ({@link #DEFINE}, {@link #FORGET}, {@link #SKIP}). The worker answers {@link #READY}
  * once its initializer ran (or {@link #INIT_FAILED}), then exactly one frame per job: {@link
  * #RESULT}, {@link #FAILURE} or {@link #CHUNK_RESULT} in the jobs' order, or {@link #SKIPPED}
- * with the job's number, at any time. Answers in order carry no job id: the parent knows which
- * jobs each worker has in hand, in order. Values
- * are encoded by {@link Values}. End of file on {@link #TO_CHILD_FD} tells a worker to finish
- * the jobs it has and exit with 0.
+ * at any time. Values are encoded by {@link Values}. End of file on {@link #TO_CHILD_FD} tells a
+ * worker to finish the jobs it has and exit with 0.
+ *
+ * <h2>A pool's frames are bound to their jobs</h2>
+ * A pool's frame has a tag between its type and its length: a {@link #POOL_HEADER}-byte header.
+ * A job frame's tag is the job's number (the worker's n-th job is n, from 0; other frames of
+ * the parent carry {@link #NO_JOB}). Every frame of the worker carries its job's number (or
+ * {@link #NO_JOB}) XOR a key the parent drew at random for that worker and sent in its SETUP.
+ * The parent checks every answer against the job it expects, and a header as soon as it has
+ * arrived (before any of its payload): a frame of a type it does not expect, for a job it did not
+ * give, or longer than its limit means the channel is corrupted (a task that wrote to fd 4,
+ * or read from fd 3), and the worker is killed. Without the key a stray frame that happened to
+ * carry a plausible job number would pass; with it, one passes with a chance of about one in
+ * four billion. The key guards against accidents, not against a hostile task, which runs inside
+ * the worker and can do whatever the worker can.
  *
  * <h2>End of file</h2>
  * The parent keeps its end of {@link #TO_CHILD_FD} open for as long as the child lives; a warm
@@ -67,8 +81,8 @@ public final class Protocol {
     /** Parent to worker: the function with this int id will not be used again. */
     public static final byte FORGET = 'G';
     /**
-     * Parent to worker: do not run the job with this int sequence number (the worker's n-th job,
-     * from 0) if it has not started; answer it with {@link #SKIPPED}.
+     * Parent to worker: do not run the job with this int number (the worker's n-th job, from 0)
+     * if it has not started; answer it with {@link #SKIPPED}.
      */
     public static final byte SKIP = 'X';
     /** Worker to parent: set up, the initializer ran; jobs are run from now on. */
@@ -77,13 +91,31 @@ public final class Protocol {
     public static final byte INIT_FAILED = 'I';
     /** Worker to parent: a chunk's answers: a count n, then n values, each maybe a {@link Values#FAILURE}. */
     public static final byte CHUNK_RESULT = 'k';
-    /** Worker to parent: the job with this int number was skipped as asked (out of order). */
+    /** Worker to parent: the job in the tag was skipped as asked (the one answer that may come out of order). */
     public static final byte SKIPPED = 'x';
+
+    /** The length of a pool frame's header: type, tag, payload length. */
+    public static final int POOL_HEADER = 9;
+    /** The job number in the tag of a pool frame that belongs to no job (SETUP, READY, DEFINE...). */
+    public static final int NO_JOB = -1;
+    /** A task channel reads a large payload in steps of this much, growing as the bytes come. */
+    private static final int READ_STEP = 1 << 16;
 
     private Protocol() {}
 
-    /** One frame as read. */
-    public record Frame(byte type, byte[] payload) {}
+    /**
+     * One frame as read.
+     *
+     * @param type what it is
+     * @param seq the job it belongs to (a pool frame), or {@link #NO_JOB}
+     * @param payload its bytes
+     */
+    public record Frame(byte type, int seq, byte[] payload) {
+        /** A frame of a task's channel, which names no job. */
+        public Frame(byte type, byte[] payload) {
+            this(type, NO_JOB, payload);
+        }
+    }
 
     /** Writes one frame and flushes. */
     public static void write(DataOutputStream out, byte type, byte[] payload, int length) throws IOException {
@@ -108,13 +140,40 @@ public final class Protocol {
         if (length < 0 || length > maxLength) {
             throw new FrameTooLongException(length, maxLength);
         }
-        byte[] payload = new byte[length];
-        in.readFully(payload);
-        return new Frame((byte) type, payload);
+        return new Frame((byte) type, readPayload(in, length));
+    }
+
+    /**
+     * The {@code length} bytes of a payload, in a buffer that grows as they arrive: a peer that
+     * announces more than it sends makes this JVM allocate at most twice what it sent.
+     */
+    private static byte[] readPayload(DataInputStream in, int length) throws IOException {
+        byte[] payload = new byte[Math.min(length, READ_STEP)];
+        int n = 0;
+        while (n < length) {
+            if (n == payload.length) {
+                payload = Arrays.copyOf(payload, (int) Math.min(length, 2L * payload.length));
+            }
+            int r = in.read(payload, n, payload.length - n);
+            if (r < 0) {
+                throw new EOFException("the channel ended inside a frame: " + n + " of " + length + " bytes came");
+            }
+            n += r;
+        }
+        return payload;
+    }
+
+    /** A frame that the reader cannot accept: the channel is corrupted from there on. */
+    public static class CorruptFrameException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        CorruptFrameException(String message) {
+            super(message);
+        }
     }
 
     /** A frame longer than the reader accepts. */
-    public static final class FrameTooLongException extends IOException {
+    public static final class FrameTooLongException extends CorruptFrameException {
         private static final long serialVersionUID = 1L;
 
         FrameTooLongException(long length, long max) {

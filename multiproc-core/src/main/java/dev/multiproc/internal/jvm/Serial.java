@@ -61,29 +61,48 @@ public final class Serial {
         return bytes;
     }
 
+    /** Reading a stream threw an {@link Error} (its cause): the stream, not this JVM, is at fault. */
+    public static final class Unreadable extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Unreadable(Error cause) {
+            super("reading it threw " + cause, cause);
+        }
+    }
+
     /**
-     * Reads one object through {@code limits}, resolving classes first with {@code loader}
-     * (when not null) and then as {@link ObjectInputStream} does.
+     * Reads one object through {@code limits} (with the array budget of a stream of
+     * {@code length} bytes, see {@link SerialLimits}), resolving classes first with
+     * {@code loader} (when not null) and then as {@link ObjectInputStream} does.
+     *
+     * <p>Whatever the stream's classes do while they are read, the caller gets an exception: an
+     * {@link Error} thrown meanwhile (an {@code AssertionError} from a {@code readObject}, an
+     * {@code OutOfMemoryError} or a {@code StackOverflowError} the stream provoked) comes out as
+     * {@link Unreadable}, with the error as its cause.
      *
      * @throws InvalidClassException if the filter rejected the stream (the message names the
      *     limits)
+     * @throws Unreadable if reading threw an {@link Error}
      */
     public static Object deserialize(byte[] bytes, int offset, int length, SerialLimits limits, ClassLoader loader)
             throws IOException, ClassNotFoundException {
         ByteArrayInputStream source = new ByteArrayInputStream(bytes, offset, length);
+        ObjectInputFilter filter = limits.forStream(length);
         // A subclass of ObjectInputStream costs a fresh JVM an audit by reflection: only when needed.
         try (ObjectInputStream in = loader == null ? new ObjectInputStream(source) : new FilteredInput(source, loader)) {
             ObjectInputFilter jvmWide = ObjectInputFilter.Config.getSerialFilter();
-            in.setObjectInputFilter(jvmWide == null ? limits : ObjectInputFilter.merge(limits, jvmWide));
+            in.setObjectInputFilter(jvmWide == null ? filter : ObjectInputFilter.merge(filter, jvmWide));
             return in.readObject();
         } catch (InvalidClassException e) {
             if (e.getMessage() != null && e.getMessage().contains("REJECTED")) {
                 InvalidClassException explained = new InvalidClassException(e.classname,
-                        "rejected by the deserialization filter (" + limits + ")");
+                        "rejected by the deserialization filter (" + filter + ")");
                 explained.initCause(e);
                 throw explained;
             }
             throw e;
+        } catch (Error e) {
+            throw new Unreadable(e);
         }
     }
 

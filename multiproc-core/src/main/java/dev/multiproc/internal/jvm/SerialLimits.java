@@ -8,7 +8,18 @@ import java.util.Locale;
 /**
  * The deserialization filter for tasks, results and exceptions, on both sides of the control
  * channel: limits on stream size, nesting depth, object references and array length, plus
- * optional class patterns.
+ * optional class patterns, and a budget for the arrays of each stream.
+ *
+ * <h2>The array budget</h2>
+ * A stream announces an array's length before its elements, and the reader allocates the array
+ * first: a stream of a hundred bytes can announce nested arrays of 2^28 elements each and make
+ * the reader allocate gigabytes before it runs out of bytes. But every element of every array
+ * takes at least one byte of the stream (a {@code null} is one byte), so the arrays of a whole
+ * stream never hold more elements, in all, than the stream has bytes. {@link #forStream} gives
+ * a filter for one stream of known length that refuses an array that would take the elements
+ * of the stream's arrays past that (plus {@link #ARRAY_SLACK}, for the few classes that size a
+ * table of their own ahead of their elements, such as {@code HashMap}). A legitimate stream never
+ * meets it; a hostile one can make this JVM allocate at most a few times its own size.
  *
  * <p>Written in {@link ObjectInputFilter.Config#createFilter} syntax. The user's pattern is
  * read on top of {@link #DEFAULTS}: a limit it names replaces the default one, and its class
@@ -19,9 +30,12 @@ import java.util.Locale;
 public final class SerialLimits implements ObjectInputFilter {
     /**
      * The limits when the user sets none: 1 GiB per stream (a 64 MiB result passes), depth
-     * 5000, 50 million references, arrays of up to 256 Mi elements.
+     * 5000, 50 million references, arrays of up to 256 Mi elements; and always the array budget
+     * (see the class comment).
      */
     public static final String DEFAULTS = "maxbytes=1073741824;maxdepth=5000;maxrefs=50000000;maxarray=268435456";
+    /** Array elements a stream may announce beyond one per byte of its own. */
+    static final long ARRAY_SLACK = 4096;
 
     private final String pattern;
     private final long maxBytes;
@@ -100,6 +114,40 @@ public final class SerialLimits implements ObjectInputFilter {
     /** The largest stream (and so the largest frame) accepted, in bytes. */
     public long maxBytes() {
         return maxBytes;
+    }
+
+    /**
+     * This filter for one stream of {@code streamLength} bytes, with the array budget (see the
+     * class comment); for that stream only: it counts what the stream announced.
+     */
+    public ObjectInputFilter forStream(long streamLength) {
+        return new StreamFilter(streamLength + ARRAY_SLACK);
+    }
+
+    /** The limits, and the array budget of one stream. */
+    private final class StreamFilter implements ObjectInputFilter {
+        private long arrayBudget;
+
+        StreamFilter(long arrayBudget) {
+            this.arrayBudget = arrayBudget;
+        }
+
+        @Override
+        public Status checkInput(FilterInfo info) {
+            long length = info.arrayLength();
+            if (length > 0) {
+                arrayBudget -= length;
+                if (arrayBudget < 0) {
+                    return Status.REJECTED;
+                }
+            }
+            return SerialLimits.this.checkInput(info);
+        }
+
+        @Override
+        public String toString() {
+            return SerialLimits.this + ", and no more array elements in all than the stream has bytes";
+        }
     }
 
     @Override

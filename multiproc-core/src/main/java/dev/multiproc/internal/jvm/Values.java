@@ -29,6 +29,15 @@ public final class Values {
 
     private Values() {}
 
+    /** Bytes that are not a value: where the next value starts is unknown. */
+    public static final class MalformedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedException(String message) {
+            super(message);
+        }
+    }
+
     /**
      * Appends {@code value}.
      *
@@ -91,7 +100,9 @@ public final class Values {
      * Reads one value.
      *
      * @param loader resolves the classes of a serialized value first, or null for the default
-     * @throws IOException if the value is malformed or the filter rejects it
+     * @throws java.io.EOFException if the bytes end inside the value
+     * @throws MalformedException if the bytes are not a value
+     * @throws IOException if the filter rejects it, or reading it threw (see {@link Serial#deserialize})
      * @throws ClassNotFoundException if a serialized value's class is missing here
      */
     public static Object decode(WireReader in, SerialLimits limits, ClassLoader loader)
@@ -113,8 +124,9 @@ public final class Values {
                 yield new String(in.array(), in.skip(n), n, StandardCharsets.UTF_8);
             }
             case BYTES -> {
-                int n = checkArray(in.getLength(), limits);
+                int n = in.getLength();
                 int at = in.skip(n);
+                checkArray(n, limits);
                 byte[] b = new byte[n];
                 System.arraycopy(in.array(), at, b, 0, n);
                 yield b;
@@ -123,15 +135,14 @@ public final class Values {
                 int n = in.getLength();
                 yield Serial.deserialize(in.array(), in.skip(n), n, limits, loader);
             }
-            default -> throw new IOException("malformed value: tag " + tag);
+            default -> throw new MalformedException("malformed value: tag " + tag);
         };
     }
 
-    private static int checkArray(int n, SerialLimits limits) throws IOException {
+    private static void checkArray(int n, SerialLimits limits) throws IOException {
         if (n > limits.maxBytes()) {
             throw new IOException("a byte[] of " + n + " bytes is over the limit of " + limits.maxBytes()
                     + " bytes (maxbytes)");
         }
-        return n;
     }
 }

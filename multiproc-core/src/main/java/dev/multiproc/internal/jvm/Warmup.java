@@ -51,19 +51,19 @@ final class Warmup {
     /** What a pool's worker does besides: its frames, buffers and the compact values. */
     private static void workerFrames(int i) throws Exception {
         WireBuffer out = new WireBuffer(64);
-        int at = out.beginFrame(Protocol.APPLY);
+        int at = out.beginFrame(Protocol.APPLY, i);
         out.putInt(i);
         for (Object v : new Object[] {i, (long) i, "warm", 1.5, true, null, new byte[] {1}, List.of(i)}) {
             Values.encode(v, out, "input");
         }
         out.endFrame(at);
-        out.frame(Protocol.SETUP, new WorkerSetup("warmup", "", new byte[0]).encode());
-        FrameBuffer in = new FrameBuffer(1024, 1 << 20);
+        out.frame(Protocol.SETUP, Protocol.NO_JOB, new WorkerSetup("warmup", "", new byte[0], 0).encode());
+        FrameBuffer in = new FrameBuffer(1024, 1 << 20, 0, Protocol.APPLY, Protocol.SETUP);
         int room = in.room();
         System.arraycopy(out.array(), 0, in.array(), in.end(), Math.min(room, out.length()));
         in.filled(Math.min(room, out.length()));
         Protocol.Frame frame;
-        while ((frame = in.next()) != null) {
+        while ((frame = in.next(Integer.MAX_VALUE)) != null) {
             if (frame.type() == Protocol.APPLY) {
                 WireReader r = new WireReader(frame.payload());
                 r.getInt();

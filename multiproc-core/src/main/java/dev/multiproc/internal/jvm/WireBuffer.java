@@ -85,9 +85,13 @@ public final class WireBuffer {
         bytes[position + 3] = (byte) v;
     }
 
-    /** Starts a frame of {@code type}: returns the position to hand to {@link #endFrame}. */
-    public int beginFrame(byte type) {
+    /**
+     * Starts a pool frame of {@code type} with {@code tag} (see {@link Protocol}): returns the
+     * position to hand to {@link #endFrame}.
+     */
+    public int beginFrame(byte type, int tag) {
         put(type);
+        putInt(tag);
         int at = length;
         putInt(0);
         return at;
@@ -98,9 +102,10 @@ public final class WireBuffer {
         setInt(lengthPosition, length - lengthPosition - 4);
     }
 
-    /** Writes a whole frame whose payload is {@code payload}. */
-    public void frame(byte type, byte[] payload) {
+    /** Writes a whole pool frame of {@code type} with {@code tag} whose payload is {@code payload}. */
+    public void frame(byte type, int tag, byte[] payload) {
         put(type);
+        putInt(tag);
         putInt(payload.length);
         put(payload, 0, payload.length);
     }

@@ -22,7 +22,8 @@ public final class WorkerJvm {
     }
 
     /**
-     * Starts a worker with {@code jvmOptions} (already checked) and sends it {@code setup}.
+     * Starts a worker with {@code jvmOptions} (already checked) and sends it {@code setup}. If
+     * anything fails once the process is spawned, the process is killed and its pipes closed.
      *
      * @throws dev.multiproc.ProcessStartException if {@code java} cannot be run
      * @throws IOException if the system refuses (out of fds or processes)
@@ -31,12 +32,18 @@ public final class WorkerJvm {
         JvmConfig config = new JvmConfig(setup.name(), true, jvmOptions, Map.of(), Map.of(), null,
                 Redirect.INHERIT, Redirect.INHERIT, false, SerialLimits.defaults(), false, Duration.ZERO);
         ChildJvm jvm = ChildJvm.spawn(LaunchSpec.of(config), "--worker", setup.name(), true);
-        JvmChildren.register(jvm, true, Duration.ZERO);
         WorkerJvm worker = new WorkerJvm(jvm);
-        byte[] payload = setup.encode();
-        WireBuffer frame = new WireBuffer(payload.length + 5);
-        frame.frame(Protocol.SETUP, payload);
-        jvm.control().writeFully(frame.array(), 0, frame.length());
+        try {
+            JvmChildren.register(jvm, true, Duration.ZERO);
+            byte[] payload = setup.encode();
+            WireBuffer frame = new WireBuffer(payload.length + Protocol.POOL_HEADER);
+            frame.frame(Protocol.SETUP, Protocol.NO_JOB, payload);
+            jvm.control().writeFully(frame.array(), 0, frame.length());
+        } catch (IOException | RuntimeException | Error e) {
+            jvm.child().signal(dev.multiproc.Signal.SIGKILL); // its exit closes the pipe to it
+            worker.closeAnswers();
+            throw e;
+        }
         return worker;
     }
 

@@ -14,8 +14,8 @@ import java.util.function.Function;
 
 /**
  * The main loop of a pool's worker JVM (a child started with {@code --worker}): runs the jobs
- * its parent sends, one at a time, in order, and answers each with one frame (see
- * {@link Protocol}).
+ * its parent sends, one at a time, in order, and answers each with one frame tagged with the
+ * job's number and the key its parent gave it (see {@link Protocol}).
  *
  * <h2>Answers are written before the next job starts</h2>
  * A job's answer goes into the pipe as soon as the job ends, even when more jobs are waiting.
@@ -46,17 +46,17 @@ final class WorkerLoop {
 
     private final FileInputStream in;
     private final FileOutputStream out;
-    /** A frame read and not handled yet; {@code seq} is a job's number, -1 for other frames. */
-    private record Pending(int seq, Protocol.Frame frame) {}
-
     private final ReentrantLock input = new ReentrantLock();
-    private final FrameBuffer buffer = new FrameBuffer(1 << 16, Integer.MAX_VALUE);
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final FrameBuffer buffer = new FrameBuffer(1 << 16, Integer.MAX_VALUE, 0, Protocol.SETUP,
+            Protocol.CALL, Protocol.DEFINE, Protocol.APPLY, Protocol.CHUNK, Protocol.FORGET, Protocol.SKIP);
+    /** Frames read and not handled yet; a job frame's {@code seq} is the job's number. */
+    private final ArrayDeque<Protocol.Frame> pending = new ArrayDeque<>();
     private final WireBuffer output = new WireBuffer(1 << 16);
     /** Function ids to functions, or to the encoded failure to load one. */
     private final Map<Integer, Object> functions = new HashMap<>();
     private SerialLimits limits = SerialLimits.defaults();
-    private int nextJob;
+    /** XORed into every tag this worker writes; from the SETUP frame. */
+    private int key;
     private boolean eof;
     /** True while a job runs: the lifeline's thread may read the channel meanwhile. */
     private volatile boolean running;
@@ -85,15 +85,16 @@ final class WorkerLoop {
             Lifeline.start(parent, this::lookWhileRunning);
         }
         WorkerSetup setup = WorkerSetup.decode(first.payload());
+        key = setup.key();
         Thread.currentThread().setName(setup.name());
         limits = setup.filter().isEmpty() ? SerialLimits.defaults() : SerialLimits.parse(setup.filter());
         if (setup.initializer().length > 0 && !initialize(setup.initializer())) {
             return 1;
         }
-        emptyFrame(Protocol.READY);
+        emptyFrame(Protocol.READY, Protocol.NO_JOB);
         flush();
         while (true) {
-            Pending next;
+            Protocol.Frame next;
             input.lock();
             try {
                 if (!eof && in.available() > 0) {
@@ -138,7 +139,7 @@ final class WorkerLoop {
         } catch (OutOfMemoryError e) {
             throw outOfMemory(e);
         } catch (Throwable t) {
-            writeFailure(Protocol.INIT_FAILED, RemoteFailure.Kind.TASK_THREW, t);
+            writeFailure(Protocol.INIT_FAILED, key ^ Protocol.NO_JOB, RemoteFailure.Kind.TASK_THREW, t);
             flush();
             return false;
         }
@@ -148,16 +149,16 @@ final class WorkerLoop {
         return type == Protocol.CALL || type == Protocol.APPLY || type == Protocol.CHUNK;
     }
 
-    private void handle(Pending next) throws IOException {
-        Protocol.Frame frame = next.frame();
+    private void handle(Protocol.Frame frame) throws IOException {
         byte[] payload = frame.payload();
         if (isJob(frame.type())) {
+            int tag = key ^ frame.seq();
             running = true;
             try {
                 switch (frame.type()) {
-                    case Protocol.CALL -> call(payload);
-                    case Protocol.APPLY -> apply(new WireReader(payload));
-                    default -> chunk(new WireReader(payload));
+                    case Protocol.CALL -> call(payload, tag);
+                    case Protocol.APPLY -> apply(new WireReader(payload), tag);
+                    default -> chunk(new WireReader(payload), tag);
                 }
             } finally {
                 running = false;
@@ -172,12 +173,12 @@ final class WorkerLoop {
         }
     }
 
-    private void call(byte[] payload) {
+    private void call(byte[] payload, int tag) {
         Callable<?> task;
         try {
             task = (Callable<?>) Serial.deserialize(payload, 0, payload.length, limits, null);
         } catch (Exception | LinkageError e) {
-            writeFailure(Protocol.FAILURE, RemoteFailure.Kind.TASK_NOT_LOADED, e);
+            writeFailure(Protocol.FAILURE, tag, RemoteFailure.Kind.TASK_NOT_LOADED, e);
             return;
         }
         Object value;
@@ -186,22 +187,22 @@ final class WorkerLoop {
         } catch (OutOfMemoryError e) {
             throw outOfMemory(e);
         } catch (Throwable t) {
-            writeFailure(Protocol.FAILURE, RemoteFailure.Kind.TASK_THREW, t);
+            writeFailure(Protocol.FAILURE, tag, RemoteFailure.Kind.TASK_THREW, t);
             return;
         }
-        writeResult(value);
+        writeResult(value, tag);
     }
 
     /** Writes a RESULT frame with {@code value}, or a FAILURE frame if it cannot be serialized. */
-    private void writeResult(Object value) {
+    private void writeResult(Object value, int tag) {
         int mark = output.length();
-        int at = output.beginFrame(Protocol.RESULT);
+        int at = output.beginFrame(Protocol.RESULT, tag);
         try {
             Values.encode(value, output, "result");
             output.endFrame(at);
         } catch (Serial.NotSerializable e) {
             output.truncate(mark);
-            writeFailure(Protocol.FAILURE, RemoteFailure.Kind.RESULT_NOT_SERIALIZABLE, notSerializable(e));
+            writeFailure(Protocol.FAILURE, tag, RemoteFailure.Kind.RESULT_NOT_SERIALIZABLE, notSerializable(e));
         }
     }
 
@@ -215,25 +216,26 @@ final class WorkerLoop {
         }
     }
 
+    /** The function with {@code id}; or null, having answered the job (tagged {@code tag}) with why not. */
     @SuppressWarnings("unchecked")
-    private Function<Object, Object> function(int id) {
+    private Function<Object, Object> function(int id, int tag) {
         Object f = functions.get(id);
         if (f instanceof byte[] failure) {
-            int at = output.beginFrame(Protocol.FAILURE);
+            int at = output.beginFrame(Protocol.FAILURE, tag);
             output.put(failure, 0, failure.length);
             output.endFrame(at);
             return null;
         }
         if (!(f instanceof Function<?, ?> function)) {
-            writeFailure(Protocol.FAILURE, RemoteFailure.Kind.TASK_NOT_LOADED,
+            writeFailure(Protocol.FAILURE, tag, RemoteFailure.Kind.TASK_NOT_LOADED,
                     new IllegalStateException("no function " + id + " in this worker"));
             return null;
         }
         return (Function<Object, Object>) function;
     }
 
-    private void apply(WireReader in) throws IOException {
-        Function<Object, Object> fn = function(in.getInt());
+    private void apply(WireReader in, int tag) throws IOException {
+        Function<Object, Object> fn = function(in.getInt(), tag);
         if (fn == null) {
             return;
         }
@@ -241,7 +243,7 @@ final class WorkerLoop {
         try {
             arg = Values.decode(in, limits, null);
         } catch (Exception | LinkageError e) {
-            writeFailure(Protocol.FAILURE, RemoteFailure.Kind.TASK_NOT_LOADED, e);
+            writeFailure(Protocol.FAILURE, tag, RemoteFailure.Kind.TASK_NOT_LOADED, e);
             return;
         }
         Object value;
@@ -250,20 +252,20 @@ final class WorkerLoop {
         } catch (OutOfMemoryError e) {
             throw outOfMemory(e);
         } catch (Throwable t) {
-            writeFailure(Protocol.FAILURE, RemoteFailure.Kind.TASK_THREW, t);
+            writeFailure(Protocol.FAILURE, tag, RemoteFailure.Kind.TASK_THREW, t);
             return;
         }
-        writeResult(value);
+        writeResult(value, tag);
     }
 
     /** A chunk's answers: every element's value or failure, in one frame. */
-    private void chunk(WireReader in) throws IOException {
-        Function<Object, Object> fn = function(in.getInt());
+    private void chunk(WireReader in, int tag) throws IOException {
+        Function<Object, Object> fn = function(in.getInt(), tag);
         if (fn == null) {
             return;
         }
         int count = in.getInt();
-        int at = output.beginFrame(Protocol.CHUNK_RESULT);
+        int at = output.beginFrame(Protocol.CHUNK_RESULT, tag);
         output.putInt(count);
         for (int i = 0; i < count; i++) {
             Object arg;
@@ -300,16 +302,15 @@ final class WorkerLoop {
         output.put(failure, 0, failure.length);
     }
 
-    private void writeFailure(byte type, RemoteFailure.Kind kind, Throwable t) {
+    private void writeFailure(byte type, int tag, RemoteFailure.Kind kind, Throwable t) {
         byte[] failure = RemoteFailure.encode(kind, t);
-        int at = output.beginFrame(type);
+        int at = output.beginFrame(type, tag);
         output.put(failure, 0, failure.length);
         output.endFrame(at);
     }
 
-    private void emptyFrame(byte type) {
-        output.put(type);
-        output.putInt(0);
+    private void emptyFrame(byte type, int seq) {
+        output.endFrame(output.beginFrame(type, key ^ seq));
     }
 
     private static NotSerializableException notSerializable(Serial.NotSerializable e) {
@@ -353,22 +354,24 @@ final class WorkerLoop {
             buffer.filled(n);
         }
         Protocol.Frame frame;
-        while ((frame = buffer.next()) != null) {
+        while ((frame = buffer.next(Integer.MAX_VALUE)) != null) {
             if (frame.type() == Protocol.SKIP) {
                 skip(new WireReader(frame.payload()).getInt());
             } else {
-                pending.add(new Pending(isJob(frame.type()) ? nextJob++ : -1, frame));
+                pending.add(frame);
             }
         }
     }
 
     /** Drops job {@code seq} if it has not started, and says so at once; else the job's answer will. */
     private void skip(int seq) throws IOException {
-        for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
-            if (it.next().seq() == seq) {
+        for (Iterator<Protocol.Frame> it = pending.iterator(); it.hasNext(); ) {
+            Protocol.Frame f = it.next();
+            if (isJob(f.type()) && f.seq() == seq) {
                 it.remove();
-                byte[] frame = {Protocol.SKIPPED, 0, 0, 0, 4, (byte) (seq >>> 24), (byte) (seq >>> 16),
-                        (byte) (seq >>> 8), (byte) seq};
+                int tag = key ^ seq;
+                byte[] frame = {Protocol.SKIPPED, (byte) (tag >>> 24), (byte) (tag >>> 16), (byte) (tag >>> 8),
+                        (byte) tag, 0, 0, 0, 0};
                 synchronized (output) {
                     out.write(frame); // before any later job starts: see the class comment
                 }
@@ -381,7 +384,6 @@ final class WorkerLoop {
         while (pending.isEmpty() && !eof) {
             fill();
         }
-        Pending p = pending.poll();
-        return p == null ? null : p.frame();
+        return pending.poll();
     }
 }

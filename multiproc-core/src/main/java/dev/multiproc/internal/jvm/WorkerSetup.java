@@ -8,8 +8,9 @@ import java.io.IOException;
  * @param name the worker's name, given to the thread that runs jobs
  * @param filter the deserialization limits and patterns, see {@link SerialLimits}
  * @param initializer a serialized {@code Callable} run once before the first job, or empty
+ * @param key what the worker XORs into the tag of each of its frames (see {@link Protocol})
  */
-public record WorkerSetup(String name, String filter, byte[] initializer) {
+public record WorkerSetup(String name, String filter, byte[] initializer, int key) {
 
     /** The frame's payload. */
     public byte[] encode() {
@@ -18,6 +19,7 @@ public record WorkerSetup(String name, String filter, byte[] initializer) {
         putString(out, filter);
         out.putInt(initializer.length);
         out.put(initializer, 0, initializer.length);
+        out.putInt(key);
         return java.util.Arrays.copyOf(out.array(), out.length());
     }
 
@@ -27,7 +29,7 @@ public record WorkerSetup(String name, String filter, byte[] initializer) {
         String filter = getString(in);
         int n = in.getLength();
         byte[] init = java.util.Arrays.copyOfRange(payload, in.skip(n), in.position());
-        return new WorkerSetup(name, filter, init);
+        return new WorkerSetup(name, filter, init, in.getInt());
     }
 
     private static void putString(WireBuffer out, String s) {

@@ -8,7 +8,7 @@ import dev.multiproc.internal.jvm.RemoteThrowable;
 import dev.multiproc.internal.jvm.SerialLimits;
 import dev.multiproc.internal.jvm.Values;
 import dev.multiproc.internal.jvm.WireReader;
-import java.io.IOException;
+import java.io.EOFException;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -25,52 +25,97 @@ final class Answers {
         this.poolName = poolName;
     }
 
-    /** Delivers {@code answer}, which {@code worker} sent for {@code unit}. */
+    /**
+     * Delivers {@code answer}, which {@code worker} sent for {@code unit}: its value or its
+     * failure, or, if it cannot be read here whatever the reason (an {@link Error} thrown by a
+     * class's {@code readObject} included), a {@link MultiprocException} carrying why. The
+     * outcome is decided first and delivered once: a job is never left undecided, nor decided twice.
+     */
     void answer(Unit unit, Worker worker, Protocol.Frame answer) {
+        if (answer.type() == Protocol.CHUNK_RESULT && unit instanceof MapUnit m) {
+            chunk(m, worker, new WireReader(answer.payload()));
+            return;
+        }
+        Object value = null;
+        Throwable failure;
         try {
-            switch (answer.type()) {
-                case Protocol.RESULT -> succeed(unit, value(new WireReader(answer.payload()), unit, worker));
-                case Protocol.FAILURE -> fail(unit, failure(RemoteFailure.decode(answer.payload()), worker, loader(unit)));
-                case Protocol.CHUNK_RESULT -> chunk((MapUnit) unit, worker, new WireReader(answer.payload()));
-                default -> fail(unit, new MultiprocException("unexpected answer '" + (char) answer.type()
-                        + "' from " + worker));
-            }
-        } catch (IOException | RuntimeException e) {
-            fail(unit, new MultiprocException("the answer of " + worker + " cannot be read: " + e, e));
-        }
-    }
-
-    private void chunk(MapUnit unit, Worker worker, WireReader in) throws IOException {
-        int count = in.getInt();
-        if (count != unit.count) {
-            throw new IOException(count + " answers for a chunk of " + unit.count);
-        }
-        for (int i = 0; i < count; i++) {
-            int index = unit.from + i;
-            if (in.peek() == Values.FAILURE) {
-                in.get();
-                byte[] bytes = in.getBytes(in.getLength());
-                unit.call.fail(index, failure(RemoteFailure.decode(bytes), worker, unit.call.loader));
-            } else {
-                Object v;
-                try {
-                    v = value(in, unit, worker);
-                } catch (MultiprocException e) {
-                    unit.call.fail(index, e);
-                    continue;
+            failure = switch (answer.type()) {
+                case Protocol.RESULT -> {
+                    value = value(new WireReader(answer.payload()), unit, worker);
+                    yield null;
                 }
-                unit.call.set(index, v);
+                case Protocol.FAILURE -> failure(RemoteFailure.decode(answer.payload()), worker, loader(unit));
+                default -> new MultiprocException("unexpected answer '" + (char) answer.type() + "'"
+                        + " from " + worker);
+            };
+        } catch (MultiprocException e) {
+            failure = e;
+        } catch (Throwable t) {
+            failure = unreadable(worker, t);
+        }
+        if (failure != null) {
+            fail(unit, failure);
+        } else {
+            succeed(unit, value);
+        }
+    }
+
+    /**
+     * A chunk's answers, element by element: an element that cannot be read fails alone; a chunk
+     * whose structure is broken fails its elements from there on. Each element is settled once.
+     */
+    private void chunk(MapUnit unit, Worker worker, WireReader in) {
+        Throwable broken = null;
+        try {
+            int count = in.getInt();
+            if (count != unit.count) {
+                broken = new MultiprocException(worker + " answered " + count + " elements for a chunk of " + unit.count);
+            }
+        } catch (Throwable t) {
+            broken = unreadable(worker, t);
+        }
+        for (int i = 0; i < unit.count; i++) {
+            Object value = null;
+            Throwable failure = broken;
+            if (failure == null) {
+                try {
+                    if (in.peek() == Values.FAILURE) {
+                        in.get();
+                        byte[] bytes = in.getBytes(in.getLength());
+                        failure = failure(RemoteFailure.decode(bytes), worker, unit.call.loader);
+                    } else {
+                        value = Values.decode(in, limits, unit.call.loader);
+                    }
+                } catch (EOFException | Values.MalformedException e) {
+                    broken = unreadable(worker, e); // where the next element starts is unknown
+                    failure = broken;
+                } catch (Throwable t) {
+                    failure = notDeserialized(worker, t); // this element only: the next starts where it ended
+                }
+            }
+            if (failure != null) {
+                unit.call.fail(unit.from + i, failure);
+            } else {
+                unit.call.set(unit.from + i, value);
             }
         }
     }
 
+    private static MultiprocException unreadable(Worker worker, Throwable t) {
+        return new MultiprocException("the answer of " + worker + " cannot be read in this JVM: " + t, t);
+    }
+
+    /** One value; a {@link MultiprocException} (with the reason as its cause) if it cannot be read here. */
     private Object value(WireReader in, Unit unit, Worker worker) {
         try {
             return Values.decode(in, limits, loader(unit));
-        } catch (IOException | ClassNotFoundException | RuntimeException e) {
-            throw new MultiprocException("the result of a task in " + worker
-                    + " cannot be deserialized in this JVM: " + e, e);
+        } catch (Throwable t) {
+            throw notDeserialized(worker, t);
         }
+    }
+
+    private static MultiprocException notDeserialized(Worker worker, Throwable t) {
+        return new MultiprocException("the result of a task in " + worker + " cannot be deserialized in this JVM: " + t, t);
     }
 
     private static ClassLoader loader(Unit unit) {

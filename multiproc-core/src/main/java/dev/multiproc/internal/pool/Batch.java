@@ -74,9 +74,10 @@ final class Batch {
         for (Runnable r : deliveries) {
             try {
                 r.run();
-            } catch (RuntimeException | Error e) {
-                // A stage's own failure goes into the stage's future; this is ours: say it, go on.
-                System.getLogger(Batch.class.getName()).log(System.Logger.Level.ERROR, "delivering an outcome failed", e);
+            } catch (Throwable t) {
+                // Delivering catches what a result or an exception throws while it is read, and a
+                // stage's own failure goes into the stage's future: this is a bug of ours. Say it, go on.
+                System.getLogger(Batch.class.getName()).log(System.Logger.Level.ERROR, "delivering an outcome failed", t);
             }
         }
     }

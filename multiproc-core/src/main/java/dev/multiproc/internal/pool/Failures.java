@@ -19,14 +19,34 @@ final class Failures {
                 w.pid(), status, tail, null);
     }
 
-    /** {@code w} ended before it was ready. */
+    /** {@code w}'s channel was corrupted ({@code why}) while it ran a job; it was killed. */
+    static WorkerDiedException corrupted(String pool, Worker w, String why, ExitStatus status, String tail) {
+        return new WorkerDiedException(w + " of " + pool + " was killed because its channel to the pool was corrupted"
+                + " while it ran the task (" + why + "; a task may have written to the worker's fd 4)"
+                + " (" + status + ")" + stderr(tail), w.pid(), status, tail, null);
+    }
+
+    /** {@code w} ended before it was ready, with a failure that would repeat. */
     static WorkerDiedException couldNotStart(String pool, Worker w, ExitStatus status, String tail) {
         return new WorkerDiedException(w + " of " + pool + " could not start (" + status + ")" + stderr(tail)
                 + "; the pool is broken", w.pid(), status, tail, null);
     }
 
-    /** No worker could be spawned. */
-    static WorkerDiedException cannotSpawn(String pool, Exception e) {
+    /** {@code w}'s channel was corrupted ({@code why}) before it was ready: by its initializer, which would do it again. */
+    static WorkerDiedException corruptedAtStart(String pool, Worker w, String why, ExitStatus status, String tail) {
+        return new WorkerDiedException(w + " of " + pool + " could not start: its channel to the pool was corrupted ("
+                + why + "; the initializer may have written to the worker's fd 4) (" + status + ")" + stderr(tail)
+                + "; the pool is broken", w.pid(), status, tail, null);
+    }
+
+    /** Why {@code w} did not start, in one line, for a start that may pass next time. */
+    static String describeStart(Worker w, ExitStatus status, String tail) {
+        String last = tail.isBlank() ? "" : ": " + tail.strip().lines().reduce((a, b) -> b).orElse("");
+        return w + " ended before it was ready (" + status + ")" + last;
+    }
+
+    /** A worker could not be spawned, for a reason that would repeat. */
+    static WorkerDiedException cannotSpawn(String pool, Throwable e) {
         return new WorkerDiedException("cannot start a worker for " + pool + ": " + e.getMessage()
                 + "; the pool is broken", -1, null, "", e);
     }

@@ -18,7 +18,7 @@ final class MapUnit extends Unit {
     @Override
     void encode(WireBuffer out, Worker worker) {
         if (worker.define(call)) {
-            int at = out.beginFrame(Protocol.DEFINE);
+            int at = out.beginFrame(Protocol.DEFINE, Protocol.NO_JOB);
             out.putInt(call.fnId);
             out.put(call.function, 0, call.function.length);
             out.endFrame(at);
@@ -26,13 +26,13 @@ final class MapUnit extends Unit {
         int start = call.offsets[from];
         int end = call.offsets[from + count];
         if (call.chunked) {
-            int at = out.beginFrame(Protocol.CHUNK);
+            int at = out.beginFrame(Protocol.CHUNK, seq);
             out.putInt(call.fnId);
             out.putInt(count);
             out.put(call.args, start, end - start);
             out.endFrame(at);
         } else {
-            int at = out.beginFrame(Protocol.APPLY);
+            int at = out.beginFrame(Protocol.APPLY, seq);
             out.putInt(call.fnId);
             out.put(call.args, start, end - start);
             out.endFrame(at);
@@ -42,5 +42,10 @@ final class MapUnit extends Unit {
     @Override
     int elements() {
         return count;
+    }
+
+    @Override
+    boolean answeredBy(byte type) {
+        return type == (call.chunked ? Protocol.CHUNK_RESULT : Protocol.RESULT) || type == Protocol.FAILURE;
     }
 }

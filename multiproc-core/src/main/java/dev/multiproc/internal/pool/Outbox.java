@@ -1,6 +1,7 @@
 package dev.multiproc.internal.pool;
 
 import dev.multiproc.internal.io.Fd;
+import dev.multiproc.internal.jvm.Protocol;
 import dev.multiproc.internal.jvm.WireBuffer;
 import dev.multiproc.internal.posix.Fds;
 import java.io.IOException;
@@ -37,7 +38,7 @@ final class Outbox {
 
     /** Appends a frame whose payload is one int (SKIP, FORGET); call {@link #send} after. */
     synchronized void appendInt(byte type, int value) {
-        int at = pending.beginFrame(type);
+        int at = pending.beginFrame(type, Protocol.NO_JOB);
         pending.putInt(value);
         pending.endFrame(at);
     }

@@ -13,12 +13,16 @@ import dev.multiproc.internal.posix.ErrnoException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -44,11 +48,19 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Who was running</h2>
  * A worker runs its jobs in order and writes each answer before it starts the next job (see
- * {@code WorkerLoop}), and answers carry no id: the n-th answer is for the n-th job in hand.
- * So when a worker dies, the first job still in hand is the one it was running, and the
- * others never started. Only that one fails ({@link WorkerDiedException}, with the exit status
- * and the end of the worker's stderr); the others go back to the queue and run elsewhere.
- * A worker that dies before its READY ran nothing: all its jobs go back.
+ * {@code WorkerLoop}). So when a worker dies, the first job still in hand is the one it was
+ * running, and the others never started. Only that one fails ({@link WorkerDiedException},
+ * with the exit status and the end of the worker's stderr); the others go back to the queue
+ * and run elsewhere. A worker that dies before its READY ran nothing: all its jobs go back.
+ *
+ * <h2>Answers are bound to their jobs</h2>
+ * Every answer names its job (its number XOR the worker's key, see {@code Protocol}), and must
+ * name the first job in hand (a SKIPPED, a job in hand; a READY, none, and only once). Anything
+ * else (a frame a task wrote onto fd 4, bytes cut or shifted) means nothing more from that
+ * channel can be trusted: the worker is killed, its running job fails with a
+ * {@link WorkerDiedException} that says the channel was corrupted, and the jobs behind it go back
+ * to the queue, as for a death. Without the check, one stray frame would shift every later
+ * answer onto the wrong job, silently.
  *
  * <h2>Deadlines and cancellation</h2>
  * The first job in hand of a ready worker has been running since {@link Worker#headSince}: the
@@ -72,9 +84,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *   the exit status is known and the pipe has been read to its end or to what is in it.</li>
  *   <li>Outcomes are delivered after the lock is released: completing a future runs the user's
  *   stages, which may call back into the pool.</li>
- *   <li>A worker that fails to start (a bad JVM option, an initializer that throws) would fail
- *   again: when no worker ever got ready, or three in a row fail, the pool is broken and every
- *   job fails with the reason, instead of starting workers forever.</li>
+ *   <li>A worker that fails to start is started again only if it may pass next time: a failure
+ *   that would repeat (a bad JVM option, a missing class, an initializer that throws) breaks the
+ *   pool, and every job fails with the reason, instead of starting workers forever; one killed
+ *   by a signal or short of a resource is retried after a delay that doubles with each failure
+ *   in a row ({@link StartTrouble}), as long as there is work or the pool runs.</li>
  * </ul>
  */
 public final class PoolCore {
@@ -82,7 +96,14 @@ public final class PoolCore {
     enum State { RUNNING, SHUTDOWN, STOPPED, TERMINATED }
 
     private static final long STDERR_WAIT_MILLIS = 300;
-    private static final int MAX_START_FAILURES = 3;
+    /**
+     * Test-only: the build throws an {@link InternalError} after starting this many workers (one
+     * more than the pool's number: after everything, its thread running).
+     */
+    private static final String FAIL_BUILD = "dev.multiproc.pool.failBuildAfterWorkers";
+    /** The types of frame a worker may send. */
+    private static final byte[] ANSWER_TYPES = {Protocol.READY, Protocol.INIT_FAILED, Protocol.RESULT,
+            Protocol.FAILURE, Protocol.CHUNK_RESULT, Protocol.SKIPPED};
     /** How long a worker's job must have run before an idle worker takes the jobs queued behind it. */
     static final long STEAL_AFTER_NANOS = 2_000_000;
 
@@ -97,10 +118,14 @@ public final class PoolCore {
     private int starting;
     private State state = State.RUNNING;
     private RuntimeException broken;
-    private boolean everReady;
-    private int startFailures;
+    /** Starts that failed since a worker last got ready, each one that may pass next time. */
+    private int startFailuresInARow;
+    /** Why the last of them failed. */
+    private String lastStartTrouble;
+    /** Starts waiting for their delay (see {@link StartTrouble}), counted in {@link #starting}. */
+    private final Set<DelayedStart> delayed = new HashSet<>();
     private long workerCount;
-    private long idCount;
+    private final AtomicLong idCount = new AtomicLong();
     private int functionCount;
     private int rotation;
     private boolean stealCheckArmed;
@@ -112,7 +137,8 @@ public final class PoolCore {
     }
 
     /**
-     * Starts a pool: its thread, and its workers, whose JVMs start in the background.
+     * Starts a pool: its thread, and its workers, whose JVMs start in the background. A build
+     * that fails releases what it opened, whatever it throws: nothing is left running or open.
      *
      * @throws MultiprocException if a worker cannot be started (nothing is left running)
      */
@@ -125,29 +151,54 @@ public final class PoolCore {
         }
         List<Worker> started = new ArrayList<>();
         try {
+            int failAfter = Integer.getInteger(FAIL_BUILD, -1);
             for (int i = 0; i < config.workers(); i++) {
+                failForTesting(failAfter, i);
                 started.add(core.launch(core.nextWorkerName()));
             }
-        } catch (IOException | RuntimeException e) {
-            for (Worker w : started) {
-                w.jvm.child().signal(Signal.SIGKILL);
-                w.outbox.close();
-                w.jvm.closeAnswers();
-            }
-            core.io.stop();
-            if (e instanceof MultiprocException m) {
+            failForTesting(failAfter, config.workers());
+            core.io.start();
+            core.locked(batch -> {
+                for (Worker w : started) {
+                    core.join(w, batch);
+                }
+                return null;
+            });
+            failForTesting(failAfter, config.workers() + 1); // once its thread runs and its workers joined
+            return core;
+        } catch (Throwable t) {
+            core.abandon(started);
+            if (t instanceof MultiprocException m) {
                 throw m;
             }
-            throw new MultiprocException("cannot start the workers of " + config.name() + ": " + e.getMessage(), e);
-        }
-        core.io.start();
-        core.locked(batch -> {
-            for (Worker w : started) {
-                core.join(w, batch);
+            if (t instanceof Error e) {
+                throw e;
             }
-            return null;
-        });
-        return core;
+            throw new MultiprocException("cannot start the workers of " + config.name() + ": " + t.getMessage(), t);
+        }
+    }
+
+    private static void failForTesting(int failAfter, int started) {
+        if (failAfter == started) {
+            throw new InternalError("failing the build after " + started + " workers, as " + FAIL_BUILD + " asks");
+        }
+    }
+
+    /** Undoes a build that failed: kills {@code started}, closes their pipes, and ends the pool's thread and fds. */
+    private void abandon(List<Worker> started) {
+        lock.lock();
+        try {
+            state = State.TERMINATED;
+        } finally {
+            lock.unlock();
+        }
+        io.stop();
+        for (Worker w : started) {
+            io.unregister(w);
+            w.jvm.child().signal(Signal.SIGKILL);
+            w.outbox.close();
+            w.jvm.closeAnswers();
+        }
     }
 
     Batch newBatch() {
@@ -332,6 +383,7 @@ public final class PoolCore {
     private void give(Worker w, Unit unit, Batch batch) {
         unit.worker = w;
         unit.seq = w.nextSeq++;
+        w.jobsGiven = w.nextSeq;
         w.inHand.add(unit);
         w.given++;
         synchronized (w.outbox) {
@@ -384,42 +436,58 @@ public final class PoolCore {
     }
 
     private void answered(Worker w, List<Protocol.Frame> frames, long now, Batch batch) {
-        if (!workers.contains(w)) {
-            return; // gone already
+        if (!workers.contains(w) || (w.channelFault != null && w.dying)) {
+            return; // gone already, or its corruption is being dealt with
         }
         Unit head = w.inHand.peek();
         int count = 0;
         for (Protocol.Frame f : frames) {
             switch (f.type()) {
                 case Protocol.READY -> {
+                    if (w.ready || f.seq() != Protocol.NO_JOB) {
+                        corrupt(w, "a second READY, or one for a job (" + f.seq() + ")", batch);
+                        return;
+                    }
                     w.ready = true;
                     w.headSince = now;
-                    everReady = true;
-                    startFailures = 0;
+                    startFailuresInARow = 0;
+                    lastStartTrouble = null;
                     head = null; // the first job in hand starts now
                 }
                 case Protocol.INIT_FAILED -> {
+                    if (w.ready || f.seq() != Protocol.NO_JOB) {
+                        corrupt(w, "an INIT_FAILED after READY, or for a job (" + f.seq() + ")", batch);
+                        return;
+                    }
                     breakPool(Failures.initializerFailed(config.name(), w, f.payload(), config.limits()), batch);
                     return;
                 }
-                case Protocol.RESULT, Protocol.FAILURE, Protocol.CHUNK_RESULT -> {
-                    Unit u = w.inHand.poll();
-                    if (u == null) {
-                        kill(w, null, batch); // an answer nobody asked for: the protocol is broken
+                case Protocol.SKIPPED -> {
+                    if (!skipped(w, f.seq())) {
+                        corrupt(w, "a SKIPPED for job " + f.seq() + ", which it does not hold", batch);
                         return;
                     }
+                }
+                default -> {
+                    Unit u = w.inHand.peek();
+                    if (!w.ready || u == null || u.seq != f.seq() || !u.answeredBy(f.type())) {
+                        corrupt(w, "an answer " + FrameBuffer.describe(f.type()) + " for job " + f.seq() + ", where "
+                                + (!w.ready ? "it was not ready" : u == null ? "it held no job"
+                                        : "job " + u.seq + " was running"), batch);
+                        return;
+                    }
+                    w.inHand.poll();
                     count++;
                     if (!u.settled) {
                         u.settled = true;
                         batch.answer(u, w, f);
                     }
                 }
-                case Protocol.SKIPPED -> skipped(w, f.payload());
-                default -> {
-                    kill(w, null, batch);
-                    return;
-                }
             }
+        }
+        if (w.channelFault != null) {
+            corrupt(w, w.channelFault, batch);
+            return;
         }
         if (count > 0) {
             w.measured(count, now - w.headSince);
@@ -439,10 +507,23 @@ public final class PoolCore {
         }
     }
 
-    /** {@code w} skipped a job as asked: a job taken back goes to the queue; a cancelled one is gone. */
-    private void skipped(Worker w, byte[] payload) {
-        int seq = payload.length == 4 ? (payload[0] & 0xff) << 24 | (payload[1] & 0xff) << 16
-                | (payload[2] & 0xff) << 8 | (payload[3] & 0xff) : -1;
+    /**
+     * {@code w}'s channel cannot be trusted from here on: it is read no more and the worker is
+     * killed; once it is gone, its running job fails with {@code why} and the others go back.
+     */
+    private void corrupt(Worker w, String why, Batch batch) {
+        if (w.channelFault == null) {
+            w.channelFault = why;
+        }
+        io.unregister(w);
+        kill(w, null, batch);
+    }
+
+    /**
+     * {@code w} skipped job {@code seq} as asked: a job taken back goes to the queue; a cancelled
+     * one is gone. False if it holds no such job.
+     */
+    private boolean skipped(Worker w, int seq) {
         for (Iterator<Unit> it = w.inHand.iterator(); it.hasNext(); ) {
             Unit u = it.next();
             if (u.seq == seq) {
@@ -450,9 +531,10 @@ public final class PoolCore {
                 if (u.reclaiming && !u.settled) {
                     queue.giveBack(u); // taken back: an idle worker runs it
                 }
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     private void deadline(Worker w, Batch batch) {
@@ -524,7 +606,9 @@ public final class PoolCore {
                 back.add(head);
             } else if (!head.settled) {
                 head.settled = true;
-                batch.fail(head, Failures.died(config.name(), w, status, tail));
+                batch.fail(head, w.channelFault != null
+                        ? Failures.corrupted(config.name(), w, w.channelFault, status, tail)
+                        : Failures.died(config.name(), w, status, tail));
             }
         }
         for (Unit u : w.inHand) {
@@ -534,13 +618,25 @@ public final class PoolCore {
         }
         w.inHand.clear();
         queue.giveBack(back);
-        if (!w.ready && w.killedFor == null && (state == State.RUNNING || state == State.SHUTDOWN)) {
-            startFailures++;
-            if (!everReady || startFailures >= MAX_START_FAILURES) {
-                breakPool(Failures.couldNotStart(config.name(), w, status, tail), batch);
+        boolean failedStart = !w.ready && w.killedFor == null && !ExitStatus.exited(0).equals(status)
+                && (state == State.RUNNING || state == State.SHUTDOWN);
+        if (failedStart) {
+            if (w.channelFault == null && StartTrouble.mayPassExit(status, tail)) {
+                startFailed(Failures.describeStart(w, status, tail), batch);
                 return;
             }
+            breakPool(w.channelFault != null
+                    ? Failures.corruptedAtStart(config.name(), w, w.channelFault, status, tail)
+                    : Failures.couldNotStart(config.name(), w, status, tail), batch);
+            return;
         }
+        ensureWorkers(batch);
+    }
+
+    /** A start failed in a way that may pass: the next one waits a little longer (see {@link StartTrouble}). */
+    private void startFailed(String why, Batch batch) {
+        startFailuresInARow++;
+        lastStartTrouble = why;
         ensureWorkers(batch);
     }
 
@@ -576,7 +672,10 @@ public final class PoolCore {
         });
     }
 
-    /** Keeps the pool at its number of workers while it has (or may get) work. */
+    /**
+     * Keeps the pool at its number of workers while it has (or may get) work: starts the
+     * missing ones, at once or, after failed starts, once their delay has passed.
+     */
     private void ensureWorkers(Batch batch) {
         if (broken != null || !(state == State.RUNNING || (state == State.SHUTDOWN && hasWork()))) {
             return;
@@ -587,10 +686,44 @@ public final class PoolCore {
                 serving++;
             }
         }
+        long delay = StartTrouble.delayNanos(startFailuresInARow);
         for (; serving < config.workers(); serving++) {
             starting++;
             String name = nextWorkerName();
+            if (delay == 0) {
+                startReplacement(name, batch);
+            } else {
+                DelayedStart later = new DelayedStart(name);
+                delayed.add(later);
+                Engine.get().loop().schedule(delay, () -> io.post(b -> {
+                    if (delayed.remove(later)) {
+                        startReplacement(later.name(), b);
+                    }
+                }));
+            }
+        }
+    }
+
+    /** A worker to start once its delay has passed; forgotten if the pool no longer needs it. */
+    private static final class DelayedStart {
+        private final String name;
+
+        DelayedStart(String name) {
+            this.name = name;
+        }
+
+        String name() {
+            return name;
+        }
+    }
+
+    /** Starts worker {@code name} on a virtual thread (counted in {@link #starting}); under the lock. */
+    private void startReplacement(String name, Batch batch) {
+        try {
             Thread.ofVirtual().name("multiproc-pool-start").start(() -> replacement(name));
+        } catch (Throwable t) {
+            starting--; // no thread for it now (this JVM is short of threads): as a failed start
+            startFailed("cannot start a thread to start " + name + ": " + t, batch);
         }
     }
 
@@ -600,17 +733,27 @@ public final class PoolCore {
 
     /** On a virtual thread: starts a worker to replace one, and puts it to work. */
     private void replacement(String name) {
+        boolean needed = locked(batch -> {
+            if (broken == null && state.ordinal() < State.STOPPED.ordinal()) {
+                return true;
+            }
+            starting--;
+            checkTermination(batch);
+            return false;
+        });
+        if (!needed) {
+            return;
+        }
         Worker w;
         try {
             w = launch(name);
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
             locked(batch -> {
                 starting--;
-                startFailures++;
-                if (!everReady || startFailures >= MAX_START_FAILURES) {
-                    breakPool(Failures.cannotSpawn(config.name(), e), batch);
+                if (StartTrouble.mayPassSpawn(e)) {
+                    startFailed("cannot start " + name + ": " + e, batch);
                 } else {
-                    ensureWorkers(batch);
+                    breakPool(Failures.cannotSpawn(config.name(), e), batch);
                 }
                 checkTermination(batch);
                 return null;
@@ -625,9 +768,11 @@ public final class PoolCore {
     }
 
     private Worker launch(String name) throws IOException {
+        int key = ThreadLocalRandom.current().nextInt();
         WorkerJvm jvm = WorkerJvm.start(config.jvmOptions(), new WorkerSetup(name, config.limits().pattern(),
-                config.initializer()));
-        return new Worker(++idCount, name, jvm, new FrameBuffer(1 << 16, config.limits().maxBytes()));
+                config.initializer(), key));
+        return new Worker(idCount.incrementAndGet(), name, jvm, key,
+                new FrameBuffer(1 << 16, config.limits().maxBytes(), key, ANSWER_TYPES));
     }
 
     /** Adds a started worker; under the lock. */
@@ -796,6 +941,10 @@ public final class PoolCore {
             return;
         }
         boolean work = state == State.SHUTDOWN && hasWork();
+        if (!work && !delayed.isEmpty()) {
+            starting -= delayed.size(); // no work for the workers still waiting to start
+            delayed.clear();
+        }
         for (Worker w : workers) {
             if (!work && w.inHand.isEmpty()) {
                 closeInput(w, batch); // end of file: it exits with 0
@@ -874,7 +1023,9 @@ public final class PoolCore {
                 inHand += w.inHand.size();
             }
             return state.name().toLowerCase(java.util.Locale.ROOT) + ", " + workers.size() + " workers, "
-                    + inHand + " jobs in hand, " + queue.size() + " queued";
+                    + inHand + " jobs in hand, " + queue.size() + " queued"
+                    + (startFailuresInARow == 0 || broken != null ? "" : ", " + startFailuresInARow
+                            + " worker starts failed in a row, retrying (the last: " + lastStartTrouble + ")");
         } finally {
             lock.unlock();
         }

@@ -68,13 +68,18 @@ final class PoolIo {
         this.core = core;
         this.name = name;
         this.epfd = Epoll.epoll_create1();
+        int wake = -1;
         try {
-            this.wakeFd = Fds.eventfd();
-            Epoll.epoll_ctl(epfd, Epoll.EPOLL_CTL_ADD, wakeFd, Epoll.EPOLLIN, WAKE_TOKEN);
-        } catch (ErrnoException e) {
+            wake = Fds.eventfd();
+            Epoll.epoll_ctl(epfd, Epoll.EPOLL_CTL_ADD, wake, Epoll.EPOLLIN, WAKE_TOKEN);
+        } catch (ErrnoException | RuntimeException | Error e) { // whatever it is, nothing stays open
+            if (wake >= 0) {
+                Fds.closeQuietly(wake);
+            }
             Fds.closeQuietly(epfd);
             throw e;
         }
+        this.wakeFd = wake;
         one.set(ValueLayout.JAVA_LONG, 0, 1L);
     }
 

@@ -33,11 +33,16 @@ final class TaskUnit extends Unit {
 
     @Override
     void encode(WireBuffer out, Worker worker) {
-        out.frame(Protocol.CALL, payload);
+        out.frame(Protocol.CALL, seq, payload);
     }
 
     @Override
     int elements() {
         return 1;
+    }
+
+    @Override
+    boolean answeredBy(byte type) {
+        return type == Protocol.RESULT || type == Protocol.FAILURE;
     }
 }

@@ -27,4 +27,7 @@ abstract sealed class Unit permits TaskUnit, MapUnit {
 
     /** How many map elements it carries (1 for a task). */
     abstract int elements();
+
+    /** True if a frame of {@code type} can be its answer. */
+    abstract boolean answeredBy(byte type);
 }

@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * One worker JVM as the pool sees it: the jobs it has in hand, in the order it will run them,
  * and how many more it should be given. Everything not final belongs to the pool's lock,
- * except {@link #answers}, which only the thread reading answers touches.
+ * except {@link #answers}, which only the thread reading answers touches, {@link #jobsGiven},
+ * which it reads, and {@link #channelFault}, which it sets before it takes the lock.
  */
 final class Worker {
     /** Longest run of jobs kept queued in a worker. */
@@ -29,6 +30,8 @@ final class Worker {
     final long id;
     final String name;
     final WorkerJvm jvm;
+    /** What the worker XORs into its frames' tags (see {@code Protocol}). */
+    final int key;
     final Outbox outbox;
     final FrameBuffer answers;
     /** Jobs given to it and not answered yet, in order; the first is the one it runs (once ready). */
@@ -37,6 +40,8 @@ final class Worker {
     final Map<Integer, MapCall> functions = new HashMap<>();
 
     int nextSeq;
+    /** {@link #nextSeq}, for the thread reading answers: no answer may name a job at or above it. */
+    volatile int jobsGiven;
     int given;
     /** Its READY came: the first job in hand is running. */
     boolean ready;
@@ -48,6 +53,11 @@ final class Worker {
     boolean dying;
     /** End of file was read from its answers pipe. */
     boolean eof;
+    /**
+     * Why its channel cannot be trusted any more (a frame out of order, malformed, too long), or
+     * null: it is killed, and its running job fails with this.
+     */
+    String channelFault;
     /** The job it was killed for (timeout, cancel), or null. */
     Unit killedFor;
     /** When the first job in hand started, as far as this JVM can tell ({@link System#nanoTime}). */
@@ -59,10 +69,11 @@ final class Worker {
     /** How many jobs it may hold now; grows at most twice per answer read, see {@link #measured}. */
     private int window = 1;
 
-    Worker(long id, String name, WorkerJvm jvm, FrameBuffer answers) {
+    Worker(long id, String name, WorkerJvm jvm, int key, FrameBuffer answers) {
         this.id = id;
         this.name = name;
         this.jvm = jvm;
+        this.key = key;
         this.outbox = new Outbox(jvm.jobs());
         this.answers = answers;
     }
@@ -105,11 +116,13 @@ final class Worker {
 
     /**
      * Reads what its answers pipe holds, without waiting, and returns the whole frames; sets
-     * {@link #eof} at its end. Only the thread reading answers calls it.
+     * {@link #eof} at its end, and {@link #channelFault} (and reads no more) at a frame whose
+     * header is not what it must be (see {@code FrameBuffer}). Only the thread reading answers
+     * calls it.
      */
     List<Protocol.Frame> readAnswers() {
         List<Protocol.Frame> frames = new ArrayList<>();
-        if (eof) {
+        if (eof || channelFault != null) {
             return frames;
         }
         Fd fd = jvm.answers();
@@ -131,15 +144,15 @@ final class Worker {
                 }
                 answers.filled((int) n);
                 Protocol.Frame f;
-                while ((f = answers.next()) != null) {
+                while ((f = answers.next(jobsGiven)) != null) {
                     frames.add(f);
                 }
                 if (n < space) {
                     break;
                 }
             }
-        } catch (Protocol.FrameTooLongException e) {
-            eof = true; // a worker that breaks the protocol is treated as gone
+        } catch (Protocol.CorruptFrameException e) {
+            channelFault = e.getMessage(); // the frames before it are good; nothing after it is
         }
         return frames;
     }
