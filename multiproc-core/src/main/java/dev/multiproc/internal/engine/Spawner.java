@@ -32,6 +32,13 @@ import java.util.Map;
  * A virtual thread that spawns holds its carrier for the spawn (glibc's {@code posix_spawn}
  * suspends the calling thread until the child has called {@code execve}).
  *
+ * <h2>Guarded children</h2>
+ * The watchdog hears of a guarded child twice: before the fork ({@link Watchdog#announce},
+ * which returns once the line is in the guardian's pipe), and with its pid once
+ * {@code posix_spawnp} returns. So a child whose spawn this JVM does not survive is still
+ * looked for when the guardian sees the JVM die. Other children are named to the watchdog as
+ * children to spare.
+ *
  * <h2>What the child gets</h2>
  * <ul>
  *   <li>fds 0–2 as the plan says, the passed fds at their numbers, and nothing else:
@@ -93,15 +100,28 @@ final class Spawner {
                     ? inheritedEnvironment : Spawn.stringArray(arena, plan.environment());
             MemorySegment argv = Spawn.stringArray(arena, plan.argv());
             long before = Clock.bootTicks();
-            int pid = Spawn.posix_spawnp(actions, attributes, argv, envp, plan.program());
-            return track(pid, plan, before, Clock.bootTicks());
+            Watchdog watchdog = engine.watchdog();
+            long announcement = plan.guarded() && watchdog != null
+                    ? watchdog.announce(before, plan.newProcessGroup(), plan.newSession()) : Watchdog.NONE;
+            int pid;
+            try {
+                pid = Spawn.posix_spawnp(actions, attributes, argv, envp, plan.program());
+            } catch (Throwable t) {
+                abandon(watchdog, announcement);
+                throw t;
+            }
+            return track(pid, plan, before, Clock.bootTicks(), watchdog, announcement);
         } finally {
             copies.forEach(Fds::closeQuietly);
         }
     }
 
-    /** Tracks a child just spawned; its start time lies between {@code before} and {@code after} (boot ticks). */
-    private Child track(int pid, SpawnPlan plan, long before, long after) throws ErrnoException {
+    /**
+     * Tracks a child just spawned; its start time lies between {@code before} and {@code after}
+     * (boot ticks). {@code announcement} is what the watchdog answered before the spawn.
+     */
+    private Child track(int pid, SpawnPlan plan, long before, long after, Watchdog watchdog, long announcement)
+            throws ErrnoException {
         int pidfd;
         try {
             pidfd = Pidfd.pidfd_open(pid);
@@ -109,20 +129,28 @@ final class Spawner {
             // Out of fds, most likely. Do not leave an untracked child behind.
             Processes.kill(pid, 9);
             Wait.waitid(Wait.P_PID, pid, Wait.WEXITED);
+            abandon(watchdog, announcement);
             throw e;
         }
         Child child = new Child(pid, pidfd, plan.argv(), plan.kind(), plan.name(), plan.daemon(),
                 plan.groupLeader(), plan.guarded());
         engine.remember(child);
-        Watchdog watchdog = engine.watchdog();
-        if (plan.guarded() && watchdog != null) {
+        if (announcement != Watchdog.NONE) {
             // The kernel stamped the child's start time at the fork, inside [before, after].
             // Reading it from /proc instead would wait for the child's execve to finish.
             watchdog.register(pid, before, after, plan.groupLeader(),
-                    plan.newSession() ? pid : engine.session());
+                    plan.newSession() ? pid : engine.session(), announcement);
+        } else if (!plan.guarded() && watchdog != null && plan.kind() != Child.Kind.GUARDIAN) {
+            watchdog.spare(pid, before, after);
         }
         child.watch(loop);
         return child;
+    }
+
+    private static void abandon(Watchdog watchdog, long announcement) {
+        if (announcement != Watchdog.NONE) {
+            watchdog.abandon(announcement);
+        }
     }
 
     /** Adds the dup2/close actions that give the child exactly the fds of the plan. */
