@@ -171,11 +171,16 @@ public final class GuardianLink implements Watchdog {
         guardian.exit().whenComplete((status, failure) -> restart(pipe[1]));
     }
 
-    /** The guardian's command: it is told this JVM's pid, session and process group, read now. */
+    /**
+     * The guardian's command: it is told this JVM's pid, session and process group, read now,
+     * and gets this JVM's temporary directory, where the children file may be.
+     */
     private static List<String> guardianArgv() {
         int self = Processes.getpid();
         ProcFs.Stat me = ProcFs.stat(self).orElse(null);
-        List<String> argv = new ArrayList<>(JavaRuntime.current().libraryMain(Guardian.class, JVM_OPTIONS));
+        List<String> options = new ArrayList<>(JVM_OPTIONS);
+        options.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+        List<String> argv = new ArrayList<>(JavaRuntime.current().libraryMain(Guardian.class, options));
         argv.add(Integer.toString(self));
         argv.add(Integer.toString(me == null ? -1 : me.session()));
         argv.add(Integer.toString(me == null ? -1 : me.pgrp()));
