@@ -54,8 +54,8 @@ import java.util.concurrent.TimeUnit;
  * of the process, and those of the last one to the nearest subreaper or init; all to the same
  * reaper. End of file comes when every thread has closed its files, which is before the last
  * ones have handed their children on. So the guardian, itself a child of the JVM, waits until
- * the whole JVM has exited (a pidfd of it, opened at start, turns readable only once no thread
- * is left) and takes its own parent as the reaper; from then on every child the JVM left is a
+ * the whole JVM has exited (a pidfd of it, which the JVM passes as fd 3, turns readable only
+ * once no thread is left) and takes its own parent as the reaper; from then on every child the JVM left is a
  * child of that reaper, and the search ({@link InFlightSearch}) takes the reaper's children
  * that started since the earliest unresolved {@code ?} and sit where such a spawn puts its
  * child, leaving out the children the JVM named to spare. A child found before its
@@ -79,7 +79,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>It runs in a session of its own, so that a terminal's signals (Ctrl-C to the foreground
  * group) reach the parent and its commands but not the guardian. Its arguments are the
- * parent's pid, session and process group.
+ * parent's pid, session and process group, and the fd of the parent's pidfd (-1 if the parent
+ * passed none: the guardian then opens one itself, which a parent already dead defeats).
  */
 public final class Guardian {
     /** How long guarded commands get between SIGTERM and SIGKILL when their parent died. */
@@ -88,15 +89,21 @@ public final class Guardian {
     static final long NAP_MILLIS = 100;
     /** How long the guardian waits to be adopted once its parent's pipe closed: only a hung exit takes longer. */
     static final Duration ADOPTION_PATIENCE = Duration.ofSeconds(30);
+    /** Where the guardian inherits a pidfd of its parent. */
+    static final int PARENT_PIDFD = 3;
 
     private Guardian() {}
 
-    /** Reads lines from stdin until end of file; see the class comment. Arguments: the parent's pid, session, group. */
+    /**
+     * Reads lines from stdin until end of file; see the class comment. Arguments: the parent's
+     * pid, session, group, and the fd of its pidfd or -1.
+     */
     public static void main(String[] args) throws IOException, InterruptedException {
         int parent = Integer.parseInt(args[0]);
         int session = Integer.parseInt(args[1]);
         int group = Integer.parseInt(args[2]);
-        int parentPidfd = openParent(parent);
+        int passed = Integer.parseInt(args[3]);
+        int parentPidfd = passed >= 0 ? passed : openParent(parent);
         Ledger ledger = new Ledger();
         byte[] buffer = new byte[64 * 1024];
         StringBuilder unread = new StringBuilder();

@@ -11,6 +11,7 @@ import dev.multiproc.internal.posix.Epoll;
 import dev.multiproc.internal.posix.Errno;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
+import dev.multiproc.internal.posix.Pidfd;
 import dev.multiproc.internal.posix.Processes;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -150,9 +151,13 @@ public final class GuardianLink implements Watchdog {
             notifyAll();
         }
         Child guardian;
+        int selfPidfd = -1;
         try {
-            guardian = engine.spawn(new SpawnPlan(guardianArgv(), null, null,
-                    new int[] {pipe[0], engine.devNull(), SpawnPlan.INHERIT}, List.of(), true, false,
+            selfPidfd = pidfdOfSelf();
+            List<SpawnPlan.FdMapping> passed = selfPidfd < 0 ? List.of()
+                    : List.of(new SpawnPlan.FdMapping(selfPidfd, Guardian.PARENT_PIDFD));
+            guardian = engine.spawn(new SpawnPlan(guardianArgv(selfPidfd >= 0), null, null,
+                    new int[] {pipe[0], engine.devNull(), SpawnPlan.INHERIT}, passed, true, false,
                     Child.Kind.GUARDIAN, "multiproc-guardian", false, false));
         } catch (ErrnoException | RuntimeException | Error e) {
             synchronized (this) {
@@ -167,15 +172,29 @@ public final class GuardianLink implements Watchdog {
             throw e;
         } finally {
             Fds.closeQuietly(pipe[0]);
+            Fds.closeQuietly(selfPidfd);
         }
         guardian.exit().whenComplete((status, failure) -> restart(pipe[1]));
     }
 
     /**
-     * The guardian's command: it is told this JVM's pid, session and process group, read now,
-     * and gets this JVM's temporary directory, where the children file may be.
+     * A pidfd of this JVM for the guardian, which learns from it when the JVM has exited to the
+     * last thread; -1 if none can be opened (the guardian then opens one itself).
      */
-    private static List<String> guardianArgv() {
+    private static int pidfdOfSelf() {
+        try {
+            return Pidfd.pidfd_open(Processes.getpid());
+        } catch (ErrnoException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The guardian's command: it is told this JVM's pid, session and process group, read now,
+     * whether it inherits a pidfd of this JVM, and gets this JVM's temporary directory, where
+     * the children file may be.
+     */
+    private static List<String> guardianArgv(boolean pidfdPassed) {
         int self = Processes.getpid();
         ProcFs.Stat me = ProcFs.stat(self).orElse(null);
         List<String> options = new ArrayList<>(JVM_OPTIONS);
@@ -184,6 +203,7 @@ public final class GuardianLink implements Watchdog {
         argv.add(Integer.toString(self));
         argv.add(Integer.toString(me == null ? -1 : me.session()));
         argv.add(Integer.toString(me == null ? -1 : me.pgrp()));
+        argv.add(pidfdPassed ? Integer.toString(Guardian.PARENT_PIDFD) : "-1");
         return argv;
     }
 
