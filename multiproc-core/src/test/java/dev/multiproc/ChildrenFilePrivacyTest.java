@@ -140,7 +140,8 @@ class ChildrenFilePrivacyTest {
         p.exit();
         assertEquals(SECRET, Files.readString(victim), "the library wrote through a planted link");
         assertTrue(Files.isSymbolicLink(planted.resolve(Long.toString(p.pid()))), "the planted link was replaced");
-        assertTrue(p.stderr().stream().anyMatch(l -> l.contains(planted + " belongs to uid " + NOBODY)), p.stderr().toString());
+        assertTrue(p.stderr().stream().anyMatch(l -> l.contains(planted + " belongs to uid " + NOBODY)),
+                p.stderr().toString());
     }
 
     @Test

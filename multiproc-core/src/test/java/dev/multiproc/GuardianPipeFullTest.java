@@ -39,7 +39,8 @@ class GuardianPipeFullTest {
                 .stdin(Redirect.PIPE).stderr(Redirect.INHERIT).start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread.ofVirtual().start(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(parent.stdout(), StandardCharsets.US_ASCII))) {
+            try (BufferedReader out = new BufferedReader(
+                    new InputStreamReader(parent.stdout(), StandardCharsets.US_ASCII))) {
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
                     lines.add(line);
                 }

@@ -78,7 +78,8 @@ class NoOrphansMidSpawnTest {
                 Integer.toString(survivorThreads)).stdin(Redirect.DISCARD).stderr(Redirect.INHERIT).start();
         List<Long> survivors = new ArrayList<>();
         long guardian;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(parent.stdout(), StandardCharsets.US_ASCII))) {
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(parent.stdout(), StandardCharsets.US_ASCII))) {
             String line = out.readLine();
             for (; line != null && !line.equals("spawning"); line = out.readLine()) {
                 survivors.add(Long.parseLong(line.substring("survivor ".length())));

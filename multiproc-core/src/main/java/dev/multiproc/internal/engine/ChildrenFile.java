@@ -165,7 +165,8 @@ public final class ChildrenFile {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
                 Matcher m = NAME.matcher(file.getFileName().toString());
-                if (m.matches() && !m.group(1).equals(name) && isStale(file, Long.parseLong(m.group(1)), m.group(2) != null)) {
+                if (m.matches() && !m.group(1).equals(name)
+                        && isStale(file, Long.parseLong(m.group(1)), m.group(2) != null)) {
                     PrivateDirectory.deleteQuietly(file);
                 }
             }
@@ -184,7 +185,8 @@ public final class ChildrenFile {
             return false; // its JVM may be writing it now
         }
         try {
-            String head = new String(PrivateDirectory.read(file), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+            String head = new String(PrivateDirectory.read(file), StandardCharsets.UTF_8).lines().findFirst()
+                    .orElse("");
             String[] f = head.split(" ");
             return f.length == 3 && Long.parseLong(f[2]) != jvm.get().startTime();
         } catch (IOException | RuntimeException e) {

@@ -141,7 +141,7 @@ public final class Guardian {
         if (!unresolved.isEmpty()) {
             reaper = awaitAdoption(parent, parentPidfd);
             search = new InFlightSearch(Processes.getpid(), session, group, unresolved, ledger.spared());
-            roots.addAll(search.find(ProcFs.all(), reaper, Clock.bootTicks()));
+            roots.addAll(look(search, reaper));
         }
         long firstLook = System.nanoTime();
         if (!roots.isEmpty()) {
@@ -152,10 +152,23 @@ public final class Guardian {
             if (left > 0) {
                 TimeUnit.NANOSECONDS.sleep(left);
             }
-            List<ProcessTree.Foreign> late = search.find(ProcFs.all(), reaper, Clock.bootTicks());
+            List<ProcessTree.Foreign> late = look(search, reaper);
             if (!late.isEmpty()) {
                 ProcessTree.killForeign(late, Signal.SIGKILL, GRACE);
             }
+        }
+    }
+
+    /**
+     * What {@code search} finds now; nothing if {@code /proc} cannot be read (the registered
+     * commands are killed all the same).
+     */
+    private static List<ProcessTree.Foreign> look(InFlightSearch search, int reaper) {
+        try {
+            return search.find(ProcFs.all(), reaper, Clock.bootTicks());
+        } catch (RuntimeException e) {
+            System.err.println("multiproc guardian: cannot look for commands whose spawn was under way: " + e);
+            return List.of();
         }
     }
 
