@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** {@code multiproc lab --json} must reproduce every claim of the seeds on this machine: every row ✔, in under a minute. */
+/** {@code multiproc lab --json} must reproduce every claim of the seeds on this machine: every row ✔. */
 class LabTest {
     private static final Pattern ROW = Pattern.compile("\\{\"number\": (\\d+), \"claim\": \"((?:[^\"\\\\]|\\\\.)*)\".*?"
             + "\"evidence\": \"((?:[^\"\\\\]|\\\\.)*)\", \"ok\": (true|false)");

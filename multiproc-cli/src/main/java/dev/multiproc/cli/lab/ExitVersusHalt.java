@@ -3,7 +3,6 @@ package dev.multiproc.cli.lab;
 import dev.multiproc.ExitStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /** Seed 2, the last part: sys.exit() ends like the code running out; os._exit() ends like a SIGKILL. */
 final class ExitVersusHalt extends Row {
@@ -22,8 +21,8 @@ final class ExitVersusHalt extends Row {
         ExitStatus exitStatus = exited.process().waitFor();
         boolean hookRan = Files.exists(exitDir.resolve("hook"));
         boolean awaited = Files.exists(exitDir.resolve("worked"));
-        boolean daemonsGone = LabContext.awaitGone(exited.pid("command"), Duration.ofSeconds(2))
-                & LabContext.awaitGone(exited.pid("daemon-jvm"), Duration.ofSeconds(2));
+        boolean daemonsGone = LabContext.awaitGone(exited.pid("command"))
+                & LabContext.awaitGone(exited.pid("daemon-jvm"));
 
         Path haltDir = Files.createDirectories(lab.dir().resolve("halt"));
         LabContext.Parent halted = lab.startParent("halt", haltDir.toString());
@@ -31,13 +30,13 @@ final class ExitVersusHalt extends Row {
         boolean haltHook = Files.exists(haltDir.resolve("hook"));
         boolean allGone = true;
         for (long pid : halted.said().values()) {
-            allGone &= LabContext.awaitGone(pid, Duration.ofSeconds(2));
+            allGone &= LabContext.awaitGone(pid);
         }
         boolean haltAwaited = Files.exists(haltDir.resolve("worked"));
         return Outcome.of(exitStatus.success() && hookRan && awaited && daemonsGone && haltStatus.returncode() == 3
                         && !haltHook && allGone && !haltAwaited,
                 "System.exit: parent %d %s, hook ran: %s, non-daemon child JVM finished first: %s, daemons"
-                        + " terminated: %s. Runtime.halt: parent %d %s, hook ran: %s, its 3 children died within 2 s: %s",
+                        + " terminated: %s. Runtime.halt: parent %d %s, hook ran: %s, its 3 children died: %s",
                 exited.process().pid(), exitStatus, yes(hookRan), yes(awaited), yes(daemonsGone),
                 halted.process().pid(), haltStatus, yes(haltHook), yes(allGone));
     }

@@ -16,6 +16,12 @@ import java.util.stream.Stream;
 
 /** What the rows share: a scratch directory, Python when it is there, parent JVMs, clean-up. */
 final class LabContext implements AutoCloseable {
+    /**
+     * How long a row waits for something that happens at once on an idle machine: a deadline
+     * only a hang reaches. Rows never assert how long a thing took.
+     */
+    static final Duration PATIENCE = Duration.ofSeconds(20);
+
     private final Path dir;
     private final boolean python;
     private final List<Long> leftovers = new ArrayList<>();
@@ -90,9 +96,9 @@ final class LabContext implements AutoCloseable {
         return new Parent(p, said);
     }
 
-    /** Waits up to {@code limit} for {@code pid} to stop running (gone, or a zombie); true if it did. */
-    static boolean awaitGone(long pid, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
+    /** Waits up to {@link #PATIENCE} for {@code pid} to stop running (gone, or a zombie); true if it did. */
+    static boolean awaitGone(long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (ProcessEntry.isRunning(pid)) {
             if (System.nanoTime() > deadline) {
                 return false;

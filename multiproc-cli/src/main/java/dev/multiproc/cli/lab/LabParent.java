@@ -23,7 +23,7 @@ public final class LabParent {
         switch (args[0]) {
             case "detach" -> detach();
             case "non-daemon" -> nonDaemon(args[1]);
-            case "daemon" -> daemon();
+            case "daemon" -> daemon(args[1]);
             case "children" -> children();
             case "exit", "halt" -> exitOrHalt(args[0], args[1]);
             default -> throw new IllegalArgumentException("no lab scenario " + args[0]);
@@ -43,9 +43,10 @@ public final class LabParent {
         ready();
     }
 
-    /** A daemon child JVM that would sleep a minute, then main returns at once. */
-    private static void daemon() {
-        say("child", JvmProcess.builder().name("watcher").daemon(true).start(LabTasks.sleep(60_000)).pid());
+    /** A daemon child JVM that would sleep a minute and then write {@code file}; main returns at once. */
+    private static void daemon(String file) {
+        say("child", JvmProcess.builder().name("watcher").daemon(true)
+                .start(LabTasks.sleepThenWrite(60_000, file)).pid());
         ready();
     }
 
@@ -60,7 +61,11 @@ public final class LabParent {
         Thread.sleep(120_000);
     }
 
-    /** A daemon command, a daemon child JVM and a non-daemon one that works a second; then exit or halt. */
+    /**
+     * A daemon command, a daemon child JVM and a non-daemon one that works (a second before an
+     * exit, which waits for it; a minute before a halt, which must not let it finish); then
+     * exit or halt.
+     */
     private static void exitOrHalt(String how, String dir) throws Exception {
         Path hook = Path.of(dir, "hook");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -72,7 +77,8 @@ public final class LabParent {
         }));
         say("command", SLEEP.start().pid());
         say("daemon-jvm", JvmProcess.builder().daemon(true).start(LabTasks.sleep(120_000)).pid());
-        say("jvm", JvmProcess.builder().start(LabTasks.sleepThenWrite(1000, dir + "/worked")).pid());
+        long work = how.equals("halt") ? 60_000 : 1000;
+        say("jvm", JvmProcess.builder().start(LabTasks.sleepThenWrite(work, dir + "/worked")).pid());
         ready();
         Thread.sleep(300);
         if (how.equals("halt")) {

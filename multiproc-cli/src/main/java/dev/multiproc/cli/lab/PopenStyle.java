@@ -5,7 +5,6 @@ import dev.multiproc.CompletedProcess;
 import dev.multiproc.ExitStatus;
 import dev.multiproc.Subprocess;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 /** Seed 2, subprocess.Popen: start a command, talk to it, wait for it. */
 final class PopenStyle extends Row {
@@ -18,7 +17,7 @@ final class PopenStyle extends Row {
     @Override
     Outcome run(LabContext lab) throws Exception {
         Subprocess p = Command.of("sh", "-c", "read x; echo \"got $x\"; echo warning >&2; exit 2").start();
-        CompletedProcess r = p.communicate("hello\n".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(10));
+        CompletedProcess r = p.communicate("hello\n".getBytes(StandardCharsets.UTF_8), LabContext.PATIENCE);
         ExitStatus again = p.waitFor();
         boolean ok = r.stdoutText().equals("got hello\n") && r.stderrText().equals("warning\n")
                 && r.exitStatus().returncode() == 2 && again.equals(r.exitStatus());

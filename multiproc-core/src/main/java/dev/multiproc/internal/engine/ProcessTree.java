@@ -51,6 +51,16 @@ import java.util.concurrent.TimeoutException;
  * clock just before and after the fork): it is pinned only if the process at that pid started
  * within that range, and its group is searched only for members in the session it was
  * registered with. A pid reused since would have started later.
+ *
+ * <h2>Forks racing the kill</h2>
+ * A process that forks as it is signalled leaves a child the last search did not see; once
+ * the parent dies, that child hangs from the reaper, found again only if it is in a group
+ * being searched. Foreign roots are killed for their JVM's death, where nothing may be left,
+ * so their tree is frozen first: SIGSTOP to every process found, a wait until each has
+ * stopped (a stopped process cannot fork, and a fork under way has linked its child by
+ * then), another search, and again, until a search finds nothing new. Only then are they
+ * signalled (and sent SIGCONT, so that a caught signal is handled); before SIGKILL they are
+ * frozen again.
  */
 public final class ProcessTree implements AutoCloseable {
     /**
@@ -64,6 +74,11 @@ public final class ProcessTree implements AutoCloseable {
      * @param session the session it is in
      */
     public record Foreign(int pid, long earliestStart, long latestStart, boolean groupLeader, int session) {}
+
+    /** How many rounds of stopping and searching a freeze makes at most (a fork bomb never ends). */
+    private static final int FREEZE_ROUNDS = 100;
+    /** How long a freeze waits for processes to stop: one in uninterruptible sleep stops when it leaves it. */
+    private static final long STOP_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final List<Child> roots;
     private final int self = Processes.getpid();
@@ -121,17 +136,48 @@ public final class ProcessTree implements AutoCloseable {
                     tree.foreignGroups.put(root.pid(), root.session());
                 }
             }
-            tree.collect();
+            tree.freeze();
             tree.signal(first);
-            tree.collect();
-            tree.signal(first);
-            if (tree.awaitGone(System.nanoTime() + grace.toNanos())) {
-                return;
+            tree.signal(Signal.SIGCONT);
+            if (first != Signal.SIGKILL && tree.awaitGone(System.nanoTime() + grace.toNanos())) {
+                int known = tree.pinned.size();
+                tree.collect(); // what a handler forked on its way out, if a group search finds it
+                if (tree.pinned.size() == known) {
+                    return;
+                }
             }
-            tree.collect();
+            tree.freeze();
             tree.signal(Signal.SIGKILL);
             tree.awaitGone(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
         }
+    }
+
+    /** Stops the whole tree: see "Forks racing the kill". */
+    private void freeze() throws InterruptedException {
+        collect();
+        for (int round = 0; round < FREEZE_ROUNDS; round++) {
+            signal(Signal.SIGSTOP);
+            awaitStopped(System.nanoTime() + STOP_PATIENCE_NANOS);
+            int known = pinned.size();
+            collect();
+            if (pinned.size() == known) {
+                return;
+            }
+        }
+    }
+
+    /** Waits until every pinned process has stopped or exited; at the deadline, goes on regardless. */
+    private void awaitStopped(long deadline) throws InterruptedException {
+        for (Map.Entry<Integer, Integer> p : pinned.entrySet()) {
+            while (running(p.getValue()) && !stopped(p.getKey()) && System.nanoTime() - deadline < 0) {
+                Thread.sleep(1);
+            }
+        }
+    }
+
+    /** True if {@code pid}, known to be running (so not reused), is stopped by a signal. */
+    private static boolean stopped(int pid) {
+        return ProcFs.stat(pid).map(s -> s.state() == 'T' || s.state() == 't' || s.gone()).orElse(true);
     }
 
     /** Finds the roots' descendants and group members, and pins the new ones. */

@@ -32,6 +32,13 @@ import java.util.List;
  * A virtual thread that spawns holds its carrier for the spawn (glibc's {@code posix_spawn}
  * suspends the calling thread until the child has called {@code execve}).
  *
+ * <h2>Guarded children</h2>
+ * The watchdog hears of a guarded child twice: before the fork ({@link Watchdog#announce},
+ * which returns once the line is in the guardian's pipe), and with its pid once
+ * {@code posix_spawnp} returns. So a child whose spawn this JVM does not survive is still
+ * looked for when the guardian sees the JVM die. Other children are named to the watchdog as
+ * children to spare.
+ *
  * <h2>What the child gets</h2>
  * <ul>
  *   <li>its arguments and environment byte for byte as the plan holds them; a file the kernel
@@ -92,41 +99,63 @@ final class Spawner {
                     ? inheritedEnvironment : Spawn.byteStringArray(arena, plan.environment());
             MemorySegment argv = Spawn.byteStringArray(arena, plan.argvBytes());
             long before = Clock.bootTicks();
-            int pid = Spawn.spawnp(actions, attributes, argv, envp, plan.program(), plan.directory());
-            return track(pid, plan, before, Clock.bootTicks());
+            Watchdog watchdog = engine.watchdog();
+            long announcement = plan.guarded() && watchdog != null
+                    ? watchdog.announce(before, plan.newProcessGroup(), plan.newSession()) : Watchdog.NONE;
+            int pid;
+            try {
+                pid = Spawn.spawnp(actions, attributes, argv, envp, plan.program(), plan.directory());
+            } catch (Throwable t) {
+                abandon(watchdog, announcement);
+                throw t;
+            }
+            return track(pid, plan, before, Clock.bootTicks(), watchdog, announcement);
         } finally {
             copies.forEach(Fds::closeQuietly);
         }
     }
 
-    /** Tracks a child just spawned; its start time lies between {@code before} and {@code after} (boot ticks). */
-    private Child track(int pid, SpawnPlan plan, long before, long after) throws ErrnoException {
+    /**
+     * Tracks a child just spawned; its start time lies between {@code before} and {@code after}
+     * (boot ticks). {@code announcement} is what the watchdog answered before the spawn.
+     */
+    private Child track(int pid, SpawnPlan plan, long before, long after, Watchdog watchdog, long announcement)
+            throws ErrnoException {
         int pidfd;
         try {
             pidfd = Pidfd.pidfd_open(pid);
         } catch (ErrnoException e) {
             if (e.errno() == Errno.ESRCH) {
                 // Already gone, and reaped by the kernel: SIGCHLD is ignored (see Child).
+                abandon(watchdog, announcement);
                 return Child.reapedByTheKernel(pid, plan.argv(), plan.kind(), plan.name(), plan.daemon(),
                         plan.groupLeader());
             }
             // Out of fds, most likely. Do not leave an untracked child behind.
             Processes.kill(pid, 9);
             Wait.waitid(Wait.P_PID, pid, Wait.WEXITED);
+            abandon(watchdog, announcement);
             throw e;
         }
         Child child = new Child(pid, pidfd, plan.argv(), plan.kind(), plan.name(), plan.daemon(),
                 plan.groupLeader(), plan.guarded());
         engine.remember(child);
-        Watchdog watchdog = engine.watchdog();
-        if (plan.guarded() && watchdog != null) {
+        if (announcement != Watchdog.NONE) {
             // The kernel stamped the child's start time at the fork, inside [before, after].
             // Reading it from /proc instead would wait for the child's execve to finish.
             watchdog.register(pid, before, after, plan.groupLeader(),
-                    plan.newSession() ? pid : engine.session());
+                    plan.newSession() ? pid : engine.session(), announcement);
+        } else if (!plan.guarded() && watchdog != null && plan.kind() != Child.Kind.GUARDIAN) {
+            watchdog.spare(pid, before, after);
         }
         child.watch(loop);
         return child;
+    }
+
+    private static void abandon(Watchdog watchdog, long announcement) {
+        if (announcement != Watchdog.NONE) {
+            watchdog.abandon(announcement);
+        }
     }
 
     /** Adds the dup2/close actions that give the child exactly the fds of the plan. */

@@ -8,7 +8,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
-/** Process calls: {@code getpid}, {@code getppid}, {@code kill} and {@code prctl}. */
+/** Process calls: {@code getpid}, {@code getppid}, {@code geteuid}, {@code kill} and {@code prctl}. */
 public final class Processes {
     // <sys/prctl.h>
     public static final int PR_SET_PDEATHSIG = 1;
@@ -17,6 +17,7 @@ public final class Processes {
 
     private static final MethodHandle GETPID = Native.plain("getpid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle GETPPID = Native.plain("getppid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle GETEUID = Native.plain("geteuid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle KILL = Native.downcall("kill",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle PRCTL = Native.variadic("prctl",
@@ -37,6 +38,15 @@ public final class Processes {
     public static int getppid() {
         try {
             return (int) GETPPID.invokeExact();
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** {@code geteuid()}: the user this process acts as, who owns the files it creates. */
+    public static int geteuid() {
+        try {
+            return (int) GETEUID.invokeExact();
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }

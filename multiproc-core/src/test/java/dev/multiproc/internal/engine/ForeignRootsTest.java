@@ -9,9 +9,12 @@ import dev.multiproc.Redirect;
 import dev.multiproc.Signal;
 import dev.multiproc.Subprocess;
 import dev.multiproc.internal.posix.Clock;
+import dev.multiproc.testing.Procs;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The guardian's kill must reach a registered process only if the process at that pid started
@@ -49,5 +52,34 @@ class ForeignRootsTest {
             p.killTree(Duration.ZERO);
         }
         assertFalse(p.isAlive());
+    }
+
+    @Test
+    @Timeout(300)
+    void aRootForkingWhileItIsKilled_leavesNoChildBehind() throws Exception {
+        List<String> escaped = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String token = "mp-forking-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+            long before = Clock.bootTicks();
+            Subprocess p = Command.of("bash", "-c", "while :; do (exec -a " + token + " sleep 1000) & done")
+                    .survivesParent().stdin(Redirect.DISCARD).stdout(Redirect.DISCARD).stderr(Redirect.DISCARD)
+                    .start();
+            long after = Clock.bootTicks();
+            Procs.await("the root forks", () -> marked(token).size() >= 10);
+            int session = ProcFs.stat((int) p.pid()).orElseThrow().session();
+            ProcessTree.killForeign(List.of(new ProcessTree.Foreign((int) p.pid(), before, after, false, session)),
+                    Signal.SIGTERM, Duration.ofMillis(200));
+            p.waitFor();
+            List<ProcessEntry> left = marked(token);
+            if (!left.isEmpty()) {
+                escaped.add("round " + i + ": " + left.size() + ", such as " + left.getFirst());
+                left.forEach(e -> ProcessHandle.of(e.pid()).ifPresent(ProcessHandle::destroyForcibly));
+            }
+        }
+        assertTrue(escaped.isEmpty(), "children forked as the root was killed outlived it: " + escaped);
+    }
+
+    private static List<ProcessEntry> marked(String token) {
+        return ProcessEntry.snapshot().stream().filter(e -> !e.zombie() && e.commandLine().contains(token)).toList();
     }
 }
