@@ -260,10 +260,11 @@ public final class JvmProcess<T> implements SignalTarget {
      * Waits for the child to end and returns the task's value; every call returns the same.
      *
      * @throws ChildFailedException if the task threw (the cause is the child's exception,
-     *     with the child's stack trace), its result could not be serialized, or the child ended
+     *     with the child's stack trace), its result could not be serialized, the child ended
      *     without a result (killed, {@code System.exit}, a JVM that could not start: see
-     *     {@link ChildFailedException#exitStatus()} and {@link ChildFailedException#stderrTail()})
-     * @throws MultiprocException if the result cannot be deserialized in this JVM
+     *     {@link ChildFailedException#exitStatus()} and {@link ChildFailedException#stderrTail()}),
+     *     or the result cannot be deserialized in this JVM (the cause is what its
+     *     deserialization threw, even an {@code Error})
      * @throws IllegalStateException if the process was not started, or failed to start (the
      *     cause is the start's failure)
      */
