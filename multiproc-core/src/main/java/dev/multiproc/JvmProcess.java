@@ -38,9 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p><b>Exit status</b>, as Python reports it: 0 after the task returned, 1 after it threw, N
  * after {@code System.exit(N)} in the task, and {@code -N} from
- * {@link ExitStatus#returncode()} when signal N killed it. A JVM handles SIGTERM itself: it
- * runs its shutdown hooks and exits with 143, so {@link #terminate()} yields exit 143 and
- * {@link #kill()} yields {@code -9}.
+ * {@link ExitStatus#returncode()} when signal N killed it. SIGTERM, SIGINT and SIGHUP run the
+ * child's shutdown hooks and then end it by that signal, so {@link #terminate()} yields
+ * {@code -15} and {@link #kill()} {@code -9}.
  *
  * <p><b>Lifetime</b>, as in Python: a child that is not a {@linkplain Builder#daemon daemon}
  * keeps this JVM alive after {@code main} returns and is awaited by {@code System.exit}; a
@@ -236,7 +236,10 @@ public final class JvmProcess<T> implements SignalTarget {
         return child().signal(Objects.requireNonNull(signal, "signal"));
     }
 
-    /** Sends SIGTERM: the child runs its shutdown hooks and exits with 143. See {@link #signal}. */
+    /**
+     * Sends SIGTERM: the child runs its shutdown hooks and then dies by the signal, so its
+     * status is {@code -15}. See {@link #signal}.
+     */
     public boolean terminate() {
         return signal(Signal.SIGTERM);
     }

@@ -1,5 +1,6 @@
 package dev.multiproc.internal.jvm;
 
+import dev.multiproc.internal.signals.SignalExit;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -12,7 +13,8 @@ import java.util.concurrent.Callable;
 /**
  * The main class of a child JVM: reads one task from the control channel, runs it, sends back
  * its result or its failure, and exits with Python's codes (0 after a return, 1 after an
- * exception; a {@code System.exit(n)} in the task exits with n on its own).
+ * exception; a {@code System.exit(n)} in the task exits with n on its own). SIGTERM, SIGINT and
+ * SIGHUP run the shutdown hooks and then end it by that signal ({@link SignalExit}).
  *
  * <p>It must start fast, so it loads little: {@code java.io}, serialization and nothing of the
  * library's engine or native layer, and no lambda of its own. Arguments: {@code --parent=PID}
@@ -27,6 +29,7 @@ public final class ChildMain {
     /** Entry point; see the class comment for the arguments. */
     public static void main(String[] args) {
         String mode = args.length > 0 ? args[args.length - 1] : "";
+        SignalExit.install();
         if (mode.equals("--train")) {
             Warmup.run();
             return;

@@ -1,10 +1,13 @@
 package dev.multiproc.internal.signals;
 
+import java.lang.invoke.LambdaConversionException;
+import java.lang.invoke.LambdaMetafactory;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Proxy;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.util.function.IntConsumer;
 
 /**
@@ -80,7 +83,7 @@ public final class JvmSignals {
         public void restore() {
             try {
                 Api api = Api.INSTANCE;
-                api.handle.invoke(api.newSignal.invoke(name), previous);
+                api.handle(api.newSignal.newInstance(name), previous);
             } catch (Throwable t) {
                 throw new IllegalStateException("cannot restore the handler of SIG" + name, t);
             }
@@ -99,37 +102,62 @@ public final class JvmSignals {
     public static Installed install(String name, IntConsumer action, boolean chain) {
         Api api = Api.INSTANCE;
         try {
-            Object signal = api.newSignal.invoke(name);
-            Object[] previous = new Object[1];
-            InvocationHandler h = (proxy, method, args) -> switch (method.getName()) {
-                case "handle" -> {
-                    action.accept((int) api.getNumber.invoke(args[0]));
-                    if (chain) {
-                        chain(api, args[0], previous[0]);
-                    }
-                    yield null;
-                }
-                case "hashCode" -> System.identityHashCode(proxy);
-                case "equals" -> proxy == args[0];
-                case "toString" -> "multiproc handler for SIG" + name;
-                default -> throw new UnsupportedOperationException(method.getName());
-            };
-            Object handler = Proxy.newProxyInstance(JvmSignals.class.getClassLoader(),
-                    new Class<?>[] {api.handlerClass}, h);
-            previous[0] = api.handle.invoke(signal, handler);
-            if (previous[0] == api.sigIgn) {
-                api.handle.invoke(signal, api.sigIgn);
+            Object signal = api.newSignal.newInstance(name);
+            Dispatch dispatch = new Dispatch(api, action, chain);
+            Object previous = api.handle(signal, api.handlerFor(dispatch));
+            dispatch.replaced(previous);
+            if (previous == api.sigIgn) {
+                api.handle(signal, api.sigIgn);
                 throw new IllegalArgumentException("SIG" + name + " is ignored in this JVM (as under nohup)");
             }
-            if (isNative(previous[0])) {
-                api.handle.invoke(signal, previous[0]);
+            if (isNative(previous)) {
+                api.handle(signal, previous);
                 throw new IllegalStateException("the JVM handles SIG" + name + " itself");
             }
-            return new Installed(name, previous[0]);
+            return new Installed(name, previous);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw e; // the JVM's own "Signal already used by VM or OS", or ours above
         } catch (Throwable t) {
             throw new IllegalStateException("sun.misc.Signal is not usable in this runtime", t);
+        }
+    }
+
+    /**
+     * The handler's state: the action, and the handler it replaced, which a signal arriving
+     * between the installation and {@link #replaced} waits for, so that it is chained all the same.
+     */
+    private static final class Dispatch {
+        private final Api api;
+        private final IntConsumer action;
+        private final boolean chain;
+        private boolean known;
+        private Object previous;
+
+        Dispatch(Api api, IntConsumer action, boolean chain) {
+            this.api = api;
+            this.action = action;
+            this.chain = chain;
+        }
+
+        synchronized void replaced(Object handler) {
+            previous = handler;
+            known = true;
+            notifyAll();
+        }
+
+        synchronized Object previous() throws InterruptedException {
+            while (!known) {
+                wait();
+            }
+            return previous;
+        }
+    }
+
+    /** What every handler installed here runs, on the thread the JVM starts for the signal. */
+    private static void dispatch(Dispatch d, Object signal) throws Throwable {
+        d.action.accept((int) d.api.getNumber.invoke(signal));
+        if (d.chain) {
+            chain(d.api, signal, d.previous());
         }
     }
 
@@ -153,36 +181,64 @@ public final class JvmSignals {
         if (previous == null || previous == api.sigIgn || previous == api.sigDfl) {
             return;
         }
-        api.callHandler.invoke(previous, signal);
+        try {
+            api.callHandler.invoke(previous, signal);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
-    /** The reflective handles, resolved once. */
+    /**
+     * The reflective handles, resolved once. A handler object is made by
+     * {@link LambdaMetafactory}, as a lambda would be: a {@link java.lang.reflect.Proxy} costs
+     * a fresh JVM about 15 ms to generate its class, and a child JVM installs handlers before
+     * its task runs. Calls go through core reflection, which costs a fresh JVM less than a
+     * method handle invoked with a type that is not exact.
+     */
     private static final class Api {
         static final Api INSTANCE = new Api();
 
-        final Class<?> handlerClass;
-        final MethodHandle newSignal;
-        final MethodHandle handle;
-        final MethodHandle getNumber;
-        final MethodHandle callHandler;
+        final Constructor<?> newSignal;
+        final Method handle;
+        final Method getNumber;
+        final Method callHandler;
+        final MethodHandle handlerFactory;
         final Object sigDfl;
         final Object sigIgn;
 
         private Api() {
             try {
                 Class<?> signalClass = Class.forName("sun.misc.Signal");
-                handlerClass = Class.forName("sun.misc.SignalHandler");
-                MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-                newSignal = lookup.findConstructor(signalClass, MethodType.methodType(void.class, String.class));
-                handle = lookup.findStatic(signalClass, "handle",
-                        MethodType.methodType(handlerClass, signalClass, handlerClass));
-                getNumber = lookup.findVirtual(signalClass, "getNumber", MethodType.methodType(int.class));
-                callHandler = lookup.findVirtual(handlerClass, "handle",
-                        MethodType.methodType(void.class, signalClass));
+                Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
+                newSignal = signalClass.getConstructor(String.class);
+                handle = signalClass.getMethod("handle", signalClass, handlerClass);
+                getNumber = signalClass.getMethod("getNumber");
+                callHandler = handlerClass.getMethod("handle", signalClass);
                 sigDfl = handlerClass.getField("SIG_DFL").get(null);
                 sigIgn = handlerClass.getField("SIG_IGN").get(null);
-            } catch (ReflectiveOperationException e) {
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                MethodHandle target = lookup.findStatic(JvmSignals.class, "dispatch",
+                        MethodType.methodType(void.class, Dispatch.class, Object.class));
+                MethodType handles = MethodType.methodType(void.class, signalClass);
+                handlerFactory = LambdaMetafactory.metafactory(lookup, "handle",
+                                MethodType.methodType(handlerClass, Dispatch.class), handles, target, handles)
+                        .getTarget().asType(MethodType.methodType(Object.class, Dispatch.class));
+            } catch (ReflectiveOperationException | LambdaConversionException e) {
                 throw new IllegalStateException("sun.misc.Signal is not usable", e);
+            }
+        }
+
+        /** A {@code sun.misc.SignalHandler} that runs {@link #dispatch} with {@code d}. */
+        Object handlerFor(Dispatch d) throws Throwable {
+            return (Object) handlerFactory.invokeExact(d);
+        }
+
+        /** {@code sun.misc.Signal.handle(signal, handler)}: installs it, returns the one it replaced. */
+        Object handle(Object signal, Object handler) throws Throwable {
+            try {
+                return handle.invoke(null, signal, handler);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
             }
         }
     }

@@ -1,0 +1,112 @@
+package dev.multiproc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.multiproc.pooltesting.PoolTasks;
+import dev.multiproc.testing.Procs;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * CPython's {@code _TestProcess.test_terminate} ({@code exitcode == -signal.SIGTERM}), for child
+ * JVMs: a child ended by SIGTERM, SIGINT or SIGHUP runs its shutdown hooks and then dies by that
+ * signal, so that the kernel reports {@code -15}, {@code -2}, {@code -1}, not the JVM's 143, 130,
+ * 129. The same holds for a pool's workers.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class JvmProcessTerminateTest {
+
+    @Test
+    void test_terminate() throws Exception {
+        JvmProcess<String> p = started();
+        assertTrue(p.terminate());
+        assertEquals(ExitStatus.signaled(Signal.SIGTERM, false), p.join());
+        assertEquals(-15, p.exitStatus().orElseThrow().returncode());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Signal.class, names = {"SIGTERM", "SIGINT", "SIGHUP"})
+    void the_childs_shutdown_hooks_run_before_it_dies_by_the_signal(Signal signal) throws Exception {
+        JvmProcess<String> p = started();
+        p.signal(signal);
+        assertEquals(ExitStatus.signaled(signal, false), p.join());
+        assertEquals(-signal.number(), p.join().returncode());
+        assertEquals("hook ran", lineAfterRunning(p), "the hook ran and flushed before the signal ended the child");
+    }
+
+    @Test
+    void result_after_terminate_reports_the_signal() throws Exception {
+        JvmProcess<String> p = started();
+        p.terminate();
+        ChildFailedException e = assertThrows(ChildFailedException.class, p::result);
+        assertEquals(ExitStatus.signaled(Signal.SIGTERM, false), e.exitStatus().orElseThrow());
+        assertTrue(e.getMessage().contains("killed by SIGTERM"), e.getMessage());
+    }
+
+    @Test
+    void a_task_that_calls_system_exit_keeps_its_code_with_the_handlers_installed() throws Exception {
+        JvmProcess<String> p = JvmProcess.start(() -> {
+            System.exit(15);
+            return "never";
+        });
+        assertEquals(ExitStatus.exited(15), p.join(), "an exit the signal did not start is not turned into one");
+    }
+
+    @Test
+    void a_pool_worker_ended_by_sigterm_dies_by_it(@TempDir Path dir) throws Exception {
+        try (ProcessPool pool = ProcessPool.builder().workers(1).build()) {
+            Path pidFile = dir.resolve("worker");
+            String name = pidFile.toString();
+            CompletableFuture<String> victim = pool.submit(() -> {
+                PoolTasks.touch(name);
+                PoolTasks.sleep(60_000);
+                return "survived";
+            });
+            long pid = PoolTasks.awaitPid(pidFile, Procs.PATIENCE);
+            assertTrue(ProcessHandle.of(pid).orElseThrow().destroy(), "SIGTERM sent");
+            ExecutionException e = assertThrows(ExecutionException.class, () -> victim.get(60, TimeUnit.SECONDS));
+            WorkerDiedException died = assertInstanceOf(WorkerDiedException.class, e.getCause());
+            assertEquals(ExitStatus.signaled(Signal.SIGTERM, false), died.exitStatus().orElseThrow());
+        }
+    }
+
+    /** A child whose task added a shutdown hook that prints, then printed "running" and sleeps. */
+    private static JvmProcess<String> started() throws Exception {
+        JvmProcess<String> p = JvmProcess.builder().stdout(Redirect.PIPE).start(() -> {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    Thread.sleep(200); // the signal must wait for a hook that takes time
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                System.out.println("hook ran");
+                System.out.flush();
+            }));
+            System.out.println("running");
+            System.out.flush();
+            Thread.sleep(60_000);
+            return "slept";
+        });
+        byte[] line = new byte[8];
+        assertEquals(8, p.stdout().readNBytes(line, 0, 8));
+        assertEquals("running\n", new String(line, StandardCharsets.UTF_8));
+        return p;
+    }
+
+    private static String lineAfterRunning(JvmProcess<String> p) throws Exception {
+        return new BufferedReader(new InputStreamReader(p.stdout(), StandardCharsets.UTF_8)).readLine();
+    }
+}
