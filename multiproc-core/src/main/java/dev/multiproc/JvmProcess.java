@@ -36,9 +36,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * serialized here and deserialized there; its result (or its exception) comes back over a
  * private pipe, never through stdout or stderr, which the child inherits by default.
  *
- * <p><b>Exit status</b>, as Python reports it: 0 after the task returned, 1 after it threw, N
- * after {@code System.exit(N)} in the task, and {@code -N} from
- * {@link ExitStatus#returncode()} when signal N killed it. SIGTERM, SIGINT and SIGHUP run the
+ * <p><b>Exit status</b>, as Python reports it: 0 after the task returned, 1 after it threw (the
+ * child prints the exception to its stderr, as Python prints the traceback), N after
+ * {@code System.exit(N)} in the task, and {@code -N} from {@link ExitStatus#returncode()} when
+ * signal N killed it. SIGTERM, SIGINT and SIGHUP run the
  * child's shutdown hooks and then end it by that signal, so {@link #terminate()} yields
  * {@code -15} and {@link #kill()} {@code -9}.
  *

@@ -13,15 +13,17 @@ import java.util.concurrent.Callable;
 /**
  * The main class of a child JVM: reads one task from the control channel, runs it, sends back
  * its result or its failure, and exits with Python's codes (0 after a return, 1 after an
- * exception; a {@code System.exit(n)} in the task exits with n on its own). SIGTERM, SIGINT and
- * SIGHUP run the shutdown hooks and then end it by that signal ({@link SignalExit}).
+ * exception, printed to stderr as the JVM prints an uncaught one; a {@code System.exit(n)} in
+ * the task exits with n on its own). SIGTERM, SIGINT
+ * and SIGHUP run the shutdown hooks and then end it by that signal ({@link SignalExit}).
  *
  * <p>It must start fast, so it loads little: {@code java.io}, serialization and nothing of the
- * library's engine or native layer, and no lambda of its own. Arguments: {@code --parent=PID}
- * (for the {@link Lifeline}), then optionally {@code --spare}: warm the serialization
- * machinery, then wait for a task; or {@code --worker}: be a pool's worker, running jobs until
- * the parent closes the channel (see {@link WorkerLoop}). Alone, {@code --train} runs one round
- * trip in memory, to record an AOT cache, and exits.
+ * library's engine or native layer, and no lambda of its own. It keeps its own references to
+ * its standard streams ({@link ChildStdio}): the task may replace them. Arguments:
+ * {@code --parent=PID} (for the {@link Lifeline}), then optionally {@code --spare}: warm the
+ * serialization machinery, then wait for a task; or {@code --worker}: be a pool's worker,
+ * running jobs until the parent closes the channel (see {@link WorkerLoop}). Alone,
+ * {@code --train} runs one round trip in memory, to record an AOT cache, and exits.
  */
 public final class ChildMain {
     private ChildMain() {}
@@ -29,6 +31,7 @@ public final class ChildMain {
     /** Entry point; see the class comment for the arguments. */
     public static void main(String[] args) {
         String mode = args.length > 0 ? args[args.length - 1] : "";
+        ChildStdio.capture();
         SignalExit.install();
         if (mode.equals("--train")) {
             Warmup.run();
@@ -106,15 +109,16 @@ public final class ChildMain {
         return 0;
     }
 
+    /** Prints {@code t} as an uncaught exception (Python prints the traceback), then sends it back. */
     private static int fail(DataOutputStream out, RemoteFailure.Kind kind, Throwable t) {
+        ChildStdio.printUncaught(Thread.currentThread().getName(), t);
         byte[] payload = RemoteFailure.encode(kind, t);
         send(out, Protocol.FAILURE, payload, payload.length);
         return 1;
     }
 
     private static void send(DataOutputStream out, byte type, byte[] payload, int length) {
-        System.out.flush();
-        System.err.flush();
+        ChildStdio.flush();
         try {
             Protocol.write(out, type, payload, length);
         } catch (IOException e) {
