@@ -39,9 +39,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>Exit status</b>, as Python reports it: 0 after the task returned, 1 after it threw (the
  * child prints the exception to its stderr, as Python prints the traceback), N after
  * {@code System.exit(N)} in the task, and {@code -N} from {@link ExitStatus#returncode()} when
- * signal N killed it. SIGTERM, SIGINT and SIGHUP run the
- * child's shutdown hooks and then end it by that signal, so {@link #terminate()} yields
- * {@code -15} and {@link #kill()} {@code -9}.
+ * signal N killed it. SIGTERM, SIGINT and SIGHUP run the child's shutdown hooks and then end it
+ * by that signal, so {@link #terminate()} yields {@code -15} and {@link #kill()} {@code -9}. As
+ * any JVM and any Python process, the child ends only when the non-daemon threads its task
+ * started have ended; the result is sent as soon as the task returns.
  *
  * <p><b>Lifetime</b>, as in Python: a child that is not a {@linkplain Builder#daemon daemon}
  * keeps this JVM alive after {@code main} returns and is awaited by {@code System.exit}; a

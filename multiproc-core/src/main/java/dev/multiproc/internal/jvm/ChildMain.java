@@ -12,9 +12,9 @@ import java.util.concurrent.Callable;
 
 /**
  * The main class of a child JVM: reads one task from the control channel, runs it, sends back
- * its result or its failure, and exits with Python's codes (0 after a return, 1 after an
- * exception, printed to stderr as the JVM prints an uncaught one; a {@code System.exit(n)} in
- * the task exits with n on its own). SIGTERM, SIGINT
+ * its result or its failure, waits for the non-daemon threads the task started, and exits with
+ * Python's codes (0 after a return, 1 after an exception, printed to stderr as the JVM prints an
+ * uncaught one; a {@code System.exit(n)} in the task exits with n on its own). SIGTERM, SIGINT
  * and SIGHUP run the shutdown hooks and then end it by that signal ({@link SignalExit}).
  *
  * <p>It must start fast, so it loads little: {@code java.io}, serialization and nothing of the
@@ -54,7 +54,9 @@ public final class ChildMain {
         if (mode.equals("--spare")) {
             Warmup.run();
         }
-        System.exit(run(fromParent, parent(args), new DataOutputStream(new BufferedOutputStream(toParent, 1 << 16))));
+        int code = run(fromParent, parent(args), new DataOutputStream(new BufferedOutputStream(toParent, 1 << 16)));
+        NonDaemonThreads.awaitAllButCurrent(); // the answer went out when the task returned
+        System.exit(code);
     }
 
     /** The parent's pid, from the {@code --parent=PID} argument, or -1. */
