@@ -201,16 +201,23 @@ public final class JvmProcess<T> implements SignalTarget {
     }
 
     /**
-     * Waits up to {@code timeout} for the child to end.
+     * Waits up to {@code timeout} for the child to end. A zero or negative timeout means the
+     * deadline has passed: it looks once and returns at once, as Python's {@code join(0)} and
+     * the JDK's {@code Process.waitFor(0, unit)} do.
      *
      * @return true if it has ended
-     * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws IllegalStateException if the process was not started, or failed to start
      */
     public boolean join(Duration timeout) throws InterruptedException {
-        nonNegative(timeout, "timeout");
+        Objects.requireNonNull(timeout, "timeout");
+        long nanos;
         try {
-            child().exit().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            nanos = timeout.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        try {
+            child().exit().get(nanos, TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
             return false;
