@@ -91,7 +91,9 @@ public final class ChildMain {
         try {
             callable = (Callable<?>) Serial.deserialize(task.task(), 0, task.task().length, limits, null);
         } catch (Exception | LinkageError e) {
-            return fail(out, RemoteFailure.Kind.TASK_NOT_LOADED, e);
+            Throwable why = FilterVerdict.isRejection(e)
+                    ? FilterVerdict.rejection(task.task(), 0, task.task().length, limits, null, e) : e;
+            return fail(out, RemoteFailure.Kind.TASK_NOT_LOADED, why);
         }
         Object value;
         try {

@@ -127,18 +127,22 @@ public final class TaskRun {
                     value = Serial.deserialize(bytes, 0, bytes.length, config.limits(), loader);
                 } catch (Throwable e) {
                     value = null;
+                    String why = FilterVerdict.isRejection(e)
+                            ? FilterVerdict.explain(bytes, 0, bytes.length, config.limits(), loader) : e.toString();
                     failure = new ChildFailedException("the result of " + who
-                            + " cannot be deserialized in this JVM: " + e, null, status,
+                            + " cannot be deserialized in this JVM: " + why, null, status,
                             jvm.stderrTail(STDERR_AFTER_EXIT_MILLIS), e);
                 }
             }
             case Reply.Failure(RemoteFailure f) -> {
                 String what = switch (f.kind()) {
                     case TASK_THREW -> "the task failed in " + who + ": ";
-                    case TASK_NOT_LOADED -> who + " cannot load the task (is its class on the child's class path?): ";
+                    case TASK_NOT_LOADED -> FilterVerdict.isRejection(f) ? who + " cannot load the task: "
+                            : who + " cannot load the task (is its class on the child's class path?): ";
                     case RESULT_NOT_SERIALIZABLE -> "the result of the task in " + who + " cannot be sent back: ";
                 };
-                String remote = f.message() == null ? f.className() : f.className() + ": " + f.message();
+                String remote = FilterVerdict.isRejection(f) ? f.message()
+                        : f.message() == null ? f.className() : f.className() + ": " + f.message();
                 String tail = jvm.stderrTail(STDERR_AFTER_EXIT_MILLIS);
                 failure = new ChildFailedException(what + remote, f.className(), status, tail, cause(f));
             }
