@@ -96,8 +96,8 @@ final class FilterVerdict {
         try (ObjectInputStream in = new LoaderInput(new ByteArrayInputStream(bytes, offset, length), loader)) {
             in.setObjectInputFilter(recording);
             in.readObject();
-        } catch (IOException | ClassNotFoundException | RuntimeException e) {
-            // expected: the filter stops the stream again
+        } catch (Throwable e) {
+            // expected: the filter stops the stream again (and an explanation must never fail)
         }
         return first[0];
     }
