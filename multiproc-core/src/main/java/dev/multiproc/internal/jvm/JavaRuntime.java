@@ -1,5 +1,6 @@
 package dev.multiproc.internal.jvm;
 
+import dev.multiproc.MultiprocException;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
@@ -22,13 +23,28 @@ public record JavaRuntime(String java, List<String> classPath, String modulePath
             "--illegal-native-access=", "--add-opens=", "--add-exports=", "--add-reads=", "--add-modules=",
             "--enable-preview");
 
-    private static final class Holder {
-        static final JavaRuntime CURRENT = read();
-    }
+    /** Read at the first start; a failed read is not kept, so the next start reads again. */
+    private static volatile JavaRuntime current;
 
-    /** This JVM's runtime, read once. */
+    /**
+     * This JVM's runtime, read once (after {@link FirstStart#prepareManagement}).
+     *
+     * @throws MultiprocException if the JDK's classes it needs cannot be initialized now (out of
+     *     file descriptors); a later call tries again
+     */
     public static JavaRuntime current() {
-        return Holder.CURRENT;
+        JavaRuntime r = current;
+        if (r == null) {
+            FirstStart.prepareManagement();
+            synchronized (JavaRuntime.class) {
+                r = current;
+                if (r == null) {
+                    r = read();
+                    current = r;
+                }
+            }
+        }
+        return r;
     }
 
     /**

@@ -24,7 +24,14 @@ record LaunchSpec(List<String> argv, List<String> environment, String directory,
 
     static final String MAIN_CLASS = "dev.multiproc.internal.jvm.ChildMain";
 
+    /**
+     * The spec for a child with {@code config}.
+     *
+     * @throws dev.multiproc.MultiprocException if this JVM is out of file descriptors for the
+     *     JDK's first initializations (see {@link FirstStart}); a later start tries again
+     */
     static LaunchSpec of(JvmConfig config) {
+        FirstStart.prepare(); // a child's tasks and answers are serialized: java.security.Security
         JavaRuntime runtime = JavaRuntime.current();
         // Paths are this JVM's: a child started in another directory must find the same files.
         List<String> options = AbsolutePaths.options(config.jvmOptions());

@@ -39,8 +39,10 @@ public final class TaskRun {
      * @throws IllegalArgumentException if the task cannot be serialized (the message names the
      *     class and the way to it); no child is started then
      * @throws IOException if the child cannot be started
+     * @throws dev.multiproc.MultiprocException if this JVM is out of file descriptors (see {@link FirstStart})
      */
     public static TaskRun start(Object task, JvmConfig config) throws IOException {
+        FirstStart.prepare(); // before serialization initializes java.security.Security
         byte[] payload;
         try {
             Serial.Bytes bytes = Serial.serialize(task, "task");
