@@ -1,19 +1,30 @@
 package dev.multiproc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.multiproc.jvmtesting.JvmTesting;
+import dev.multiproc.jvmtesting.TerminateMain;
 import dev.multiproc.pooltesting.PoolTasks;
 import dev.multiproc.testing.Procs;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,6 +92,32 @@ class JvmProcessTerminateTest {
             WorkerDiedException died = assertInstanceOf(WorkerDiedException.class, e.getCause());
             assertEquals(ExitStatus.signaled(Signal.SIGTERM, false), died.exitStatus().orElseThrow());
         }
+    }
+
+    @Test
+    void a_child_of_an_executable_jar_links_what_it_needs_without_a_warning(@TempDir Path dir) throws Exception {
+        // Native access granted by the jar's manifest only, not on the command line: the child gets it too.
+        Path jar = dir.resolve("app.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, TerminateMain.class.getName());
+        manifest.getMainAttributes().putValue("Enable-Native-Access", "ALL-UNNAMED");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            for (Class<?> c : List.of(JvmProcess.class, TerminateMain.class)) {
+                Path root = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+                try (Stream<Path> files = Files.walk(root)) {
+                    for (Path f : files.filter(Files::isRegularFile).toList()) {
+                        out.putNextEntry(new JarEntry(root.relativize(f).toString()));
+                        Files.copy(f, out);
+                        out.closeEntry();
+                    }
+                }
+            }
+        }
+        CompletedProcess r = Command.of(JvmTesting.java(), "-jar", jar.toString()).stdin(Redirect.DISCARD)
+                .timeout(Duration.ofSeconds(60)).run();
+        assertEquals("killed by SIGTERM", r.stdoutText().strip(), r.stderrText());
+        assertFalse(r.stderrText().contains("restricted method"), r.stderrText());
     }
 
     /** A child whose task added a shutdown hook that prints, then printed "running" and sleeps. */

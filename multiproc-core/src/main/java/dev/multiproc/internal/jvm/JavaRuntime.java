@@ -102,6 +102,15 @@ public record JavaRuntime(String java, List<String> classPath, String modulePath
                 access.add(arg);
             }
         }
+        // Native access granted otherwise (an executable jar's manifest) is passed on too: the
+        // child's library code links C functions when a signal ends it (SignalExit).
+        Module library = ChildMain.class.getModule();
+        String name = library.isNamed() ? library.getName() : "ALL-UNNAMED";
+        boolean granted = access.stream().filter(a -> a.startsWith("--enable-native-access="))
+                .anyMatch(a -> List.of(a.substring(a.indexOf('=') + 1).split(",")).contains(name));
+        if (library.isNativeAccessEnabled() && !granted) {
+            access.add("--enable-native-access=" + name);
+        }
         return new JavaRuntime(executable, List.copyOf(classPath), System.getProperty("jdk.module.path"),
                 List.copyOf(access), findLibraryJar(), ChildMain.class.getModule().isNamed());
     }
