@@ -77,6 +77,49 @@ class JvmProcessTerminateTest {
     }
 
     @Test
+    void a_signal_that_arrives_while_the_task_exits_leaves_the_tasks_status() throws Exception {
+        // The signal's handler pauses between its hook and its exit: the task's System.exit(7),
+        // a second after the signal, starts the exit first, and must keep its status (an exit
+        // handler registered anyway would end the child by signal 7).
+        for (int i = 0; i < 5; i++) {
+            JvmProcess<String> p = JvmProcess.builder().stdout(Redirect.PIPE)
+                    .systemProperty("dev.multiproc.test.signalExitDelayMillis", "3000").start(() -> {
+                        System.out.println("running");
+                        System.out.flush();
+                        Thread.sleep(1000);
+                        System.exit(7);
+                        return "never";
+                    });
+            assertEquals(8, p.stdout().readNBytes(8).length);
+            p.terminate();
+            assertEquals(ExitStatus.exited(7), p.join(), "round " + i);
+        }
+    }
+
+    @Test
+    void signals_and_exits_that_race_give_one_of_the_two_statuses() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            long delayMicros = (i % 8) * 250;
+            JvmProcess<String> p = JvmProcess.builder().stdout(Redirect.PIPE).start(() -> {
+                System.out.println("running");
+                System.out.flush();
+                Thread.sleep(0, 1);
+                long until = System.nanoTime() + delayMicros * 1000;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                System.exit(7);
+                return "never";
+            });
+            assertEquals(8, p.stdout().readNBytes(8).length);
+            p.terminate();
+            ExitStatus status = p.join();
+            assertTrue(status.equals(ExitStatus.exited(7)) || status.equals(ExitStatus.signaled(Signal.SIGTERM, false)),
+                    "round " + i + ": " + status);
+        }
+    }
+
+    @Test
     void a_pool_worker_ended_by_sigterm_dies_by_it(@TempDir Path dir) throws Exception {
         try (ProcessPool pool = ProcessPool.builder().workers(1).build()) {
             Path pidFile = dir.resolve("worker");

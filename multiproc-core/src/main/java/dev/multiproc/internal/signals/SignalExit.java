@@ -37,6 +37,8 @@ import java.util.function.IntConsumer;
  */
 public final class SignalExit implements IntConsumer {
     private static final String[] STOPPING = {"TERM", "INT", "HUP"};
+    /** For tests: a pause between the hook's registration and the exit, which widens the race with another exit. */
+    private static final long TEST_DELAY_MILLIS = Long.getLong("dev.multiproc.test.signalExitDelayMillis", 0);
     private static volatile int raising;
 
     private SignalExit() {}
@@ -74,6 +76,13 @@ public final class SignalExit implements IntConsumer {
                     .unstarted(() -> registerIfOurs(exiting, signal, linked)));
         } catch (IllegalStateException shutdownUnderWay) {
             return; // another exit is under way: it keeps its status
+        }
+        if (TEST_DELAY_MILLIS > 0) {
+            try {
+                Thread.sleep(TEST_DELAY_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         Runtime.getRuntime().exit(status);
     }
