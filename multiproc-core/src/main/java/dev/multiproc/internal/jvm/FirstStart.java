@@ -46,7 +46,7 @@ public final class FirstStart {
         if (!security) {
             synchronized (FirstStart.class) {
                 if (!security) {
-                    initialize(() -> MessageDigest.getInstance("SHA"));
+                    initialize("java.security.Security", () -> MessageDigest.getInstance("SHA"));
                     security = true;
                 }
             }
@@ -62,7 +62,7 @@ public final class FirstStart {
         if (!management) {
             synchronized (FirstStart.class) {
                 if (!management) {
-                    initialize(ManagementFactory::getRuntimeMXBean);
+                    initialize("java.lang.management.ManagementFactory", ManagementFactory::getRuntimeMXBean);
                     management = true;
                 }
             }
@@ -74,16 +74,16 @@ public final class FirstStart {
         void run() throws Exception;
     }
 
-    /** Runs {@code initializer} once descriptors were seen free; under the class's lock. */
-    private static void initialize(Initializer initializer) {
+    /** Runs {@code initializer} of the JDK's class {@code what} once descriptors were seen free; under the class's lock. */
+    private static void initialize(String what, Initializer initializer) {
         int[][] pipes = new int[SPARE_PIPES][];
         try {
             for (int i = 0; i < SPARE_PIPES; i++) {
                 pipes[i] = Fds.pipe2(Fds.O_CLOEXEC);
             }
         } catch (ErrnoException e) {
-            throw new MultiprocException("cannot start a child JVM: too few free file descriptors in this JVM ("
-                    + e.getMessage() + ")", e);
+            throw new MultiprocException("cannot start a child JVM: this JVM has too few free file descriptors to"
+                    + " initialize " + what + " (" + e.getMessage() + "); a later start tries again", e);
         } finally {
             for (int[] pipe : pipes) {
                 if (pipe != null) {
@@ -95,7 +95,7 @@ public final class FirstStart {
         try {
             initializer.run();
         } catch (Exception | Error e) {
-            throw new MultiprocException("cannot start a child JVM: the JDK failed to initialize: " + e, e);
+            throw new MultiprocException("cannot start a child JVM: the JDK failed to initialize " + what + ": " + e, e);
         }
     }
 }
