@@ -1,13 +1,13 @@
 package dev.multiproc.internal.signals;
 
-import java.lang.invoke.LambdaConversionException;
 import java.lang.invoke.LambdaMetafactory;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.reflect.Constructor;
+import dev.multiproc.Signal;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
+import java.util.function.BinaryOperator;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 
 /**
@@ -83,7 +83,7 @@ public final class JvmSignals {
         public void restore() {
             try {
                 Api api = Api.INSTANCE;
-                api.handle(api.newSignal.newInstance(name), previous);
+                api.handle(api.newSignal.apply(name), previous);
             } catch (Throwable t) {
                 throw new IllegalStateException("cannot restore the handler of SIG" + name, t);
             }
@@ -102,8 +102,8 @@ public final class JvmSignals {
     public static Installed install(String name, IntConsumer action, boolean chain) {
         Api api = Api.INSTANCE;
         try {
-            Object signal = api.newSignal.newInstance(name);
-            Dispatch dispatch = new Dispatch(api, action, chain);
+            Object signal = api.newSignal.apply(name);
+            Dispatch dispatch = new Dispatch(api, number(name), action, chain);
             Object previous = api.handle(signal, api.handlerFor(dispatch));
             dispatch.replaced(previous);
             if (previous == api.sigIgn) {
@@ -128,13 +128,15 @@ public final class JvmSignals {
      */
     private static final class Dispatch {
         private final Api api;
+        private final int number;
         private final IntConsumer action;
         private final boolean chain;
         private boolean known;
         private Object previous;
 
-        Dispatch(Api api, IntConsumer action, boolean chain) {
+        Dispatch(Api api, int number, IntConsumer action, boolean chain) {
             this.api = api;
+            this.number = number;
             this.action = action;
             this.chain = chain;
         }
@@ -155,7 +157,7 @@ public final class JvmSignals {
 
     /** What every handler installed here runs, on the thread the JVM starts for the signal. */
     private static void dispatch(Dispatch d, Object signal) throws Throwable {
-        d.action.accept((int) d.api.getNumber.invoke(signal));
+        d.action.accept(d.number);
         if (d.chain) {
             chain(d.api, signal, d.previous());
         }
@@ -172,60 +174,83 @@ public final class JvmSignals {
         return handler != null && String.valueOf(handler).contains("Signal$NativeHandler");
     }
 
+    /** The number of signal {@code name} ({@code "TERM"}): Linux's, as {@link Signal} has them. */
+    private static int number(String name) {
+        return Signal.valueOf("SIG" + name).number();
+    }
+
     /**
      * Runs the handler this one replaced, if it is a Java handler (the JDK's, which stops the
      * JVM for TERM, INT and HUP, or another one). The default disposition is not re-enacted:
      * for SIGUSR1 and SIGUSR2 it would end the JVM, which a forwarded signal must not do.
+     * Core reflection is good enough here: it runs when a signal came, not at start-up.
      */
     private static void chain(Api api, Object signal, Object previous) throws Throwable {
         if (previous == null || previous == api.sigIgn || previous == api.sigDfl) {
             return;
         }
         try {
-            api.callHandler.invoke(previous, signal);
+            api.handlerClass.getMethod("handle", api.signalClass).invoke(previous, signal);
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
     }
 
     /**
-     * The reflective handles, resolved once. A handler object is made by
-     * {@link LambdaMetafactory}, as a lambda would be: a {@link java.lang.reflect.Proxy} costs
-     * a fresh JVM about 15 ms to generate its class, and a child JVM installs handlers before
-     * its task runs. Calls go through core reflection, which costs a fresh JVM less than a
-     * method handle invoked with a type that is not exact.
+     * What calls {@code sun.misc.Signal} and makes its handlers, resolved once. Everything a
+     * start-up needs is a class made by {@link LambdaMetafactory}, as a lambda is: a handler
+     * object, and functions that call the constructor and {@code handle} directly. A child JVM
+     * installs handlers before its task runs, and measured in a fresh JVM (CPU time, after a
+     * lambda was deserialized), a {@link java.lang.reflect.Proxy} cost about 15 ms to generate
+     * its class, and the first reflective calls several milliseconds more than these classes.
      */
     private static final class Api {
         static final Api INSTANCE = new Api();
 
-        final Constructor<?> newSignal;
-        final Method handle;
-        final Method getNumber;
-        final Method callHandler;
+        final Class<?> signalClass;
+        final Class<?> handlerClass;
+        final Function<String, Object> newSignal;
+        final BinaryOperator<Object> handle;
         final MethodHandle handlerFactory;
         final Object sigDfl;
         final Object sigIgn;
 
+        @SuppressWarnings("unchecked")
         private Api() {
             try {
-                Class<?> signalClass = Class.forName("sun.misc.Signal");
-                Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
-                newSignal = signalClass.getConstructor(String.class);
-                handle = signalClass.getMethod("handle", signalClass, handlerClass);
-                getNumber = signalClass.getMethod("getNumber");
-                callHandler = handlerClass.getMethod("handle", signalClass);
-                sigDfl = handlerClass.getField("SIG_DFL").get(null);
-                sigIgn = handlerClass.getField("SIG_IGN").get(null);
+                signalClass = Class.forName("sun.misc.Signal");
+                handlerClass = Class.forName("sun.misc.SignalHandler");
                 MethodHandles.Lookup lookup = MethodHandles.lookup();
-                MethodHandle target = lookup.findStatic(JvmSignals.class, "dispatch",
-                        MethodType.methodType(void.class, Dispatch.class, Object.class));
+                MethodHandles.Lookup open = MethodHandles.publicLookup();
+                newSignal = (Function<String, Object>) function(lookup, Function.class, MethodType.methodType(
+                        Object.class, Object.class), open.findConstructor(signalClass,
+                        MethodType.methodType(void.class, String.class)), MethodType.methodType(signalClass, String.class))
+                        .invokeExact();
+                MethodType handleType = MethodType.methodType(handlerClass, signalClass, handlerClass);
+                handle = (BinaryOperator<Object>) function(lookup, BinaryOperator.class, MethodType.methodType(
+                        Object.class, Object.class, Object.class), open.findStatic(signalClass, "handle", handleType),
+                        handleType).invokeExact();
                 MethodType handles = MethodType.methodType(void.class, signalClass);
                 handlerFactory = LambdaMetafactory.metafactory(lookup, "handle",
-                                MethodType.methodType(handlerClass, Dispatch.class), handles, target, handles)
+                                MethodType.methodType(handlerClass, Dispatch.class), handles,
+                                lookup.findStatic(JvmSignals.class, "dispatch",
+                                        MethodType.methodType(void.class, Dispatch.class, Object.class)), handles)
                         .getTarget().asType(MethodType.methodType(Object.class, Dispatch.class));
-            } catch (ReflectiveOperationException | LambdaConversionException e) {
+                sigDfl = handlerClass.getField("SIG_DFL").get(null);
+                sigIgn = handlerClass.getField("SIG_IGN").get(null);
+            } catch (Throwable e) {
                 throw new IllegalStateException("sun.misc.Signal is not usable", e);
             }
+        }
+
+        /**
+         * What makes an instance of {@code type} whose one method {@code apply}, of type
+         * {@code erased}, calls {@code target}; invoked exactly, as {@code ()type}.
+         */
+        private static MethodHandle function(MethodHandles.Lookup lookup, Class<?> type, MethodType erased,
+                                             MethodHandle target, MethodType instantiated) throws Throwable {
+            return LambdaMetafactory.metafactory(lookup, "apply", MethodType.methodType(type), erased, target,
+                    instantiated).getTarget();
         }
 
         /** A {@code sun.misc.SignalHandler} that runs {@link #dispatch} with {@code d}. */
@@ -234,12 +259,8 @@ public final class JvmSignals {
         }
 
         /** {@code sun.misc.Signal.handle(signal, handler)}: installs it, returns the one it replaced. */
-        Object handle(Object signal, Object handler) throws Throwable {
-            try {
-                return handle.invoke(null, signal, handler);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
+        Object handle(Object signal, Object handler) {
+            return handle.apply(signal, handler);
         }
     }
 }
