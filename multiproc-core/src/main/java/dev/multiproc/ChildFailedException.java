@@ -5,9 +5,11 @@ import java.util.Optional;
 
 /**
  * A task in a child JVM did not produce a result: it threw (then {@link #remoteClassName()}
- * names the exception's class and {@link #getCause()} carries the child's stack trace), or
- * the child ended without answering (killed, {@code System.exit}, a crash; then
- * {@link #exitStatus()} says how and {@link #stderrTail()} holds the last of its stderr).
+ * names the exception's class and {@link #getCause()} carries the child's stack trace), the
+ * child ended without answering (killed, {@code System.exit}, a crash; then
+ * {@link #exitStatus()} says how and {@link #stderrTail()} holds the last of its stderr), or
+ * its result could not be read here (then the cause is whatever its deserialization threw,
+ * even an {@code Error}).
  *
  * <p>The cause is the child's exception itself when it could be deserialized here, else a
  * stand-in whose {@code toString()} and stack trace are the child's, so a logged

@@ -36,11 +36,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * serialized here and deserialized there; its result (or its exception) comes back over a
  * private pipe, never through stdout or stderr, which the child inherits by default.
  *
- * <p><b>Exit status</b>, as Python reports it: 0 after the task returned, 1 after it threw, N
- * after {@code System.exit(N)} in the task, and {@code -N} from
- * {@link ExitStatus#returncode()} when signal N killed it. A JVM handles SIGTERM itself: it
- * runs its shutdown hooks and exits with 143, so {@link #terminate()} yields exit 143 and
- * {@link #kill()} yields {@code -9}.
+ * <p><b>Exit status</b>, as Python reports it: 0 after the task returned, 1 after it threw (the
+ * child prints the exception to its stderr, as Python prints the traceback), N after
+ * {@code System.exit(N)} in the task, and {@code -N} from {@link ExitStatus#returncode()} when
+ * signal N killed it. SIGTERM, SIGINT and SIGHUP run the child's shutdown hooks and then end it
+ * by that signal, so {@link #terminate()} yields {@code -15} and {@link #kill()} {@code -9}. As
+ * any JVM and any Python process, the child ends only when the non-daemon threads its task
+ * started have ended; the result is sent as soon as the task returns.
  *
  * <p><b>Lifetime</b>, as in Python: a child that is not a {@linkplain Builder#daemon daemon}
  * keeps this JVM alive after {@code main} returns and is awaited by {@code System.exit}; a
@@ -199,16 +201,23 @@ public final class JvmProcess<T> implements SignalTarget {
     }
 
     /**
-     * Waits up to {@code timeout} for the child to end.
+     * Waits up to {@code timeout} for the child to end. A zero or negative timeout means the
+     * deadline has passed: it looks once and returns at once, as Python's {@code join(0)} and
+     * the JDK's {@code Process.waitFor(0, unit)} do.
      *
      * @return true if it has ended
-     * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws IllegalStateException if the process was not started, or failed to start
      */
     public boolean join(Duration timeout) throws InterruptedException {
-        nonNegative(timeout, "timeout");
+        Objects.requireNonNull(timeout, "timeout");
+        long nanos;
         try {
-            child().exit().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            nanos = timeout.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        try {
+            child().exit().get(nanos, TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
             return false;
@@ -236,7 +245,10 @@ public final class JvmProcess<T> implements SignalTarget {
         return child().signal(Objects.requireNonNull(signal, "signal"));
     }
 
-    /** Sends SIGTERM: the child runs its shutdown hooks and exits with 143. See {@link #signal}. */
+    /**
+     * Sends SIGTERM: the child runs its shutdown hooks and then dies by the signal, so its
+     * status is {@code -15}. See {@link #signal}.
+     */
     public boolean terminate() {
         return signal(Signal.SIGTERM);
     }
@@ -260,10 +272,11 @@ public final class JvmProcess<T> implements SignalTarget {
      * Waits for the child to end and returns the task's value; every call returns the same.
      *
      * @throws ChildFailedException if the task threw (the cause is the child's exception,
-     *     with the child's stack trace), its result could not be serialized, or the child ended
+     *     with the child's stack trace), its result could not be serialized, the child ended
      *     without a result (killed, {@code System.exit}, a JVM that could not start: see
-     *     {@link ChildFailedException#exitStatus()} and {@link ChildFailedException#stderrTail()})
-     * @throws MultiprocException if the result cannot be deserialized in this JVM
+     *     {@link ChildFailedException#exitStatus()} and {@link ChildFailedException#stderrTail()}),
+     *     or the result cannot be deserialized in this JVM (the cause is what its
+     *     deserialization threw, even an {@code Error})
      * @throws IllegalStateException if the process was not started, or failed to start (the
      *     cause is the start's failure)
      */

@@ -1,5 +1,6 @@
 package dev.multiproc;
 
+import dev.multiproc.internal.jvm.FirstStart;
 import dev.multiproc.internal.jvm.Serial;
 import dev.multiproc.internal.jvm.SerialLimits;
 import dev.multiproc.internal.pool.Maps;
@@ -204,6 +205,7 @@ public final class ProcessPool implements ExecutorService {
     }
 
     private static byte[] serialize(Object task) {
+        FirstStart.prepare(); // before serialization initializes java.security.Security
         try {
             Serial.Bytes bytes = Serial.serialize(task, "task");
             return Arrays.copyOf(bytes.bytes(), bytes.length());

@@ -45,7 +45,8 @@ class AotCacheTest {
         }
     }
 
-    private static void jar(Path classes, Path jar) throws IOException {
+    /** Writes the classes under {@code classes} into the jar {@code jar}. */
+    static void jar(Path classes, Path jar) throws IOException {
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
              Stream<Path> files = Files.walk(classes)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Python's exit codes: 0 after a return, 1 after an exception, N after exit(N), -N for signal N. */
+/** Python's exit codes: 0 after a return, 1 after an exception, N after exit(N), -N for signal N (SIGTERM too). */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class JvmProcessExitStatusTest {
 
@@ -70,10 +70,11 @@ class JvmProcessExitStatusTest {
     }
 
     @Test
-    void terminate_runs_the_childs_shutdown_and_exits_143() throws Exception {
+    void terminate_runs_the_childs_shutdown_then_the_signal_ends_it() throws Exception {
         JvmProcess<String> p = sleeper();
         assertTrue(p.terminate());
-        assertEquals(ExitStatus.exited(143), p.join());
+        assertEquals(ExitStatus.signaled(Signal.SIGTERM, false), p.join());
+        assertEquals(-15, p.join().returncode());
     }
 
     @Test

@@ -29,9 +29,24 @@ public final class AotParentMain {
             Thread.sleep(300);
             return "warm";
         });
-        String commandLine = ProcessEntry.of(p.pid()).orElseThrow().commandLine();
+        String commandLine = commandLine(p.pid());
         System.out.println(commandLine.contains("-XX:AOTCache=" + dir) ? "aot-used" : "aot-not-used: " + commandLine);
         System.out.println(p.result());
+    }
+
+    /**
+     * The child's command line, once {@code /proc} shows it: the spawn returns when the kernel
+     * has replaced the child's memory, and the arguments appear in {@code /proc/PID/cmdline}
+     * a little later, when the new program's stack is set up; on a busy machine, not at once.
+     */
+    private static String commandLine(long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        String line = "";
+        while (!line.contains(JvmProcess.class.getPackageName()) && System.nanoTime() < deadline) {
+            line = ProcessEntry.of(pid).map(ProcessEntry::commandLine).orElse("");
+            Thread.sleep(10);
+        }
+        return line;
     }
 
     private static boolean hasCache(Path dir) throws java.io.IOException {

@@ -32,13 +32,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * <h2>Where and when</h2>
  * One file per JDK, library jar (path, size, modification time) and JVM options, in
  * {@code $XDG_CACHE_HOME/multiproc} or {@code ~/.cache/multiproc} (or the directory named by
- * the system property {@code dev.multiproc.cacheDir}). The first child that finds none
- * starts cold, and a training run ({@link Warmup} in a JVM started with
- * {@code -XX:AOTCacheOutput}) records it in the background; it is written under a temporary
- * name, checked by a second run with {@code -XX:AOTMode=on} (which fails if the JVM would
- * refuse the cache), and only then renamed into place, so concurrent JVMs never see half a
- * file and never one that would slow them down. Set
- * {@code dev.multiproc.aot=false} to turn all of this off.
+ * the system property {@code dev.multiproc.cacheDir}), a directory private to the user (see
+ * {@link AotCacheDirectory}: a link or another user's directory is not used). The first child
+ * that finds none starts cold, and a training run ({@link Warmup} in a JVM started with
+ * {@code -XX:AOTCacheOutput}) records it in the background; it is written in a private
+ * temporary directory, checked by a second run with {@code -XX:AOTMode=on} (which fails if the
+ * JVM would refuse the cache), and only then renamed into place, so concurrent JVMs never see
+ * half a file and never one that would slow them down. Temporaries a killed JVM left are
+ * deleted by the next one. Set {@code dev.multiproc.aot=false} to turn all of this off.
  *
  * <h2>Silence</h2>
  * A cache the JVM rejects (another JDK build, a changed jar) must not print into the child's
@@ -50,6 +51,10 @@ final class AotCache {
     /** The cache file for each set of flags; the key hashes the jar, which does not change while we run. */
     private static final Map<List<String>, Path> FILES = new ConcurrentHashMap<>();
     private static final List<String> QUIET = List.of("-Xlog:aot*=off", "-Xlog:cds*=off");
+    /** The cache directory once it was found usable (private, this user's); null until then. */
+    private static volatile Path ready;
+    /** True once the directory was found unusable (a link, someone else's): that does not change. */
+    private static volatile boolean refused;
 
     private AotCache() {}
 
@@ -69,6 +74,9 @@ final class AotCache {
                 || userOptions.stream().anyMatch(AotCache::choosesArchive)
                 || environmentChanges.containsKey("JAVA_TOOL_OPTIONS")
                 || environmentChanges.containsKey("JDK_JAVA_OPTIONS")) {
+            return List.of();
+        }
+        if (readyDirectory() == null) {
             return List.of();
         }
         List<String> flags = trainingFlags(runtime, userOptions);
@@ -119,6 +127,34 @@ final class AotCache {
         return directory().resolve("bootstrap-" + Runtime.version().feature() + "-" + hash + ".aot");
     }
 
+    /**
+     * The cache directory, prepared once ({@link AotCacheDirectory#prepare}), or null if it must
+     * not be used. A failure to look at it (out of fds, say) is not remembered: the next start
+     * tries again. The first JVM to find it ready deletes the temporaries killed JVMs left.
+     */
+    private static Path readyDirectory() {
+        Path dir = ready;
+        if (dir != null || refused) {
+            return dir;
+        }
+        synchronized (AotCache.class) {
+            if (ready == null && !refused) {
+                Path candidate = directory();
+                try {
+                    if (AotCacheDirectory.prepare(candidate)) {
+                        ready = candidate;
+                        Thread.ofVirtual().name("multiproc-aot-cleanup").start(() -> AotCacheDirectory.deleteStale(candidate));
+                    } else {
+                        refused = true;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    return null; // tried again at the next start
+                }
+            }
+            return ready;
+        }
+    }
+
     private static Path directory() {
         String configured = System.getProperty("dev.multiproc.cacheDir");
         if (configured != null) {
@@ -157,12 +193,13 @@ final class AotCache {
     private static void train(JavaRuntime runtime, List<String> flags, Path cache) {
         Path temporary = null;
         try {
-            Files.createDirectories(cache.getParent());
-            temporary = cache.resolveSibling(cache.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-            boolean recorded = run(runtime, flags, "-XX:AOTCacheOutput=" + temporary) && Files.isRegularFile(temporary);
+            temporary = AotCacheDirectory.newTemporary(cache.getParent());
+            Path recorded = temporary.resolve("cache.aot");
             // A cache the JVM would refuse is worse than none: check that it is taken, then publish it.
-            if (recorded && run(runtime, flags, "-XX:AOTMode=on", "-XX:AOTCache=" + temporary)) {
-                Files.move(temporary, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            if (run(runtime, flags, "-XX:AOTCacheOutput=" + recorded) && Files.isRegularFile(recorded)
+                    && run(runtime, flags, "-XX:AOTMode=on", "-XX:AOTCache=" + recorded)) {
+                AotCacheDirectory.closeToOthers(recorded);
+                Files.move(recorded, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException | RuntimeException e) {
             // No cache: children start without one, as they did.
@@ -170,12 +207,7 @@ final class AotCache {
             Thread.currentThread().interrupt();
         } finally {
             if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                    Files.deleteIfExists(temporary.resolveSibling(temporary.getFileName() + ".config"));
-                } catch (IOException e) {
-                    // a stale temporary file, harmless
-                }
+                AotCacheDirectory.delete(temporary);
             }
         }
     }

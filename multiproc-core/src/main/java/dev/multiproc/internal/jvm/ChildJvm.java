@@ -160,6 +160,10 @@ public final class ChildJvm {
             };
         } catch (IOException e) {
             return new Reply.None(e.getMessage());
+        } catch (Throwable t) {
+            // Whatever the child sent, the reply completes: an oversized frame or a malformed
+            // failure must not leave result() waiting on a future nobody will complete.
+            return new Reply.None("its answer could not be read: " + t);
         }
     }
 

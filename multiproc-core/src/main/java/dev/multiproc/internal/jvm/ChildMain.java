@@ -1,5 +1,6 @@
 package dev.multiproc.internal.jvm;
 
+import dev.multiproc.internal.signals.SignalExit;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -11,15 +12,18 @@ import java.util.concurrent.Callable;
 
 /**
  * The main class of a child JVM: reads one task from the control channel, runs it, sends back
- * its result or its failure, and exits with Python's codes (0 after a return, 1 after an
- * exception; a {@code System.exit(n)} in the task exits with n on its own).
+ * its result or its failure, waits for the non-daemon threads the task started, and exits with
+ * Python's codes (0 after a return, 1 after an exception, printed to stderr as the JVM prints an
+ * uncaught one; a {@code System.exit(n)} in the task exits with n on its own). SIGTERM, SIGINT
+ * and SIGHUP run the shutdown hooks and then end it by that signal ({@link SignalExit}).
  *
  * <p>It must start fast, so it loads little: {@code java.io}, serialization and nothing of the
- * library's engine or native layer, and no lambda of its own. Arguments: {@code --parent=PID}
- * (for the {@link Lifeline}), then optionally {@code --spare}: warm the serialization
- * machinery, then wait for a task; or {@code --worker}: be a pool's worker, running jobs until
- * the parent closes the channel (see {@link WorkerLoop}). Alone, {@code --train} runs one round
- * trip in memory, to record an AOT cache, and exits.
+ * library's engine or native layer, and no lambda of its own. It keeps its own references to
+ * its standard streams ({@link ChildStdio}): the task may replace them. Arguments:
+ * {@code --parent=PID} (for the {@link Lifeline}), then optionally {@code --spare}: warm the
+ * serialization machinery, then wait for a task; or {@code --worker}: be a pool's worker,
+ * running jobs until the parent closes the channel (see {@link WorkerLoop}). Alone,
+ * {@code --train} runs one round trip in memory, to record an AOT cache, and exits.
  */
 public final class ChildMain {
     private ChildMain() {}
@@ -27,6 +31,8 @@ public final class ChildMain {
     /** Entry point; see the class comment for the arguments. */
     public static void main(String[] args) {
         String mode = args.length > 0 ? args[args.length - 1] : "";
+        ChildStdio.capture();
+        SignalExit.install();
         if (mode.equals("--train")) {
             Warmup.run();
             return;
@@ -48,7 +54,9 @@ public final class ChildMain {
         if (mode.equals("--spare")) {
             Warmup.run();
         }
-        System.exit(run(fromParent, parent(args), new DataOutputStream(new BufferedOutputStream(toParent, 1 << 16))));
+        int code = run(fromParent, parent(args), new DataOutputStream(new BufferedOutputStream(toParent, 1 << 16)));
+        NonDaemonThreads.awaitAllButCurrent(); // the answer went out when the task returned
+        System.exit(code);
     }
 
     /** The parent's pid, from the {@code --parent=PID} argument, or -1. */
@@ -83,7 +91,9 @@ public final class ChildMain {
         try {
             callable = (Callable<?>) Serial.deserialize(task.task(), 0, task.task().length, limits, null);
         } catch (Exception | LinkageError e) {
-            return fail(out, RemoteFailure.Kind.TASK_NOT_LOADED, e);
+            Throwable why = FilterVerdict.isRejection(e)
+                    ? FilterVerdict.rejection(task.task(), 0, task.task().length, limits, null, e) : e;
+            return fail(out, RemoteFailure.Kind.TASK_NOT_LOADED, why);
         }
         Object value;
         try {
@@ -103,15 +113,16 @@ public final class ChildMain {
         return 0;
     }
 
+    /** Prints {@code t} as an uncaught exception (Python prints the traceback), then sends it back. */
     private static int fail(DataOutputStream out, RemoteFailure.Kind kind, Throwable t) {
+        ChildStdio.printUncaught(Thread.currentThread().getName(), t);
         byte[] payload = RemoteFailure.encode(kind, t);
         send(out, Protocol.FAILURE, payload, payload.length);
         return 1;
     }
 
     private static void send(DataOutputStream out, byte type, byte[] payload, int length) {
-        System.out.flush();
-        System.err.flush();
+        ChildStdio.flush();
         try {
             Protocol.write(out, type, payload, length);
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.multiproc.internal.jvm;
 
+import dev.multiproc.MultiprocException;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
@@ -22,13 +23,28 @@ public record JavaRuntime(String java, List<String> classPath, String modulePath
             "--illegal-native-access=", "--add-opens=", "--add-exports=", "--add-reads=", "--add-modules=",
             "--enable-preview");
 
-    private static final class Holder {
-        static final JavaRuntime CURRENT = read();
-    }
+    /** Read at the first start; a failed read is not kept, so the next start reads again. */
+    private static volatile JavaRuntime current;
 
-    /** This JVM's runtime, read once. */
+    /**
+     * This JVM's runtime, read once (after {@link FirstStart#prepareManagement}).
+     *
+     * @throws MultiprocException if the JDK's classes it needs cannot be initialized now (out of
+     *     file descriptors); a later call tries again
+     */
     public static JavaRuntime current() {
-        return Holder.CURRENT;
+        JavaRuntime r = current;
+        if (r == null) {
+            FirstStart.prepareManagement();
+            synchronized (JavaRuntime.class) {
+                r = current;
+                if (r == null) {
+                    r = read();
+                    current = r;
+                }
+            }
+        }
+        return r;
     }
 
     /**
@@ -85,6 +101,15 @@ public record JavaRuntime(String java, List<String> classPath, String modulePath
             if (COPIED_PREFIXES.stream().anyMatch(arg::startsWith)) {
                 access.add(arg);
             }
+        }
+        // Native access granted otherwise (an executable jar's manifest) is passed on too: the
+        // child's library code links C functions when a signal ends it (SignalExit).
+        Module library = ChildMain.class.getModule();
+        String name = library.isNamed() ? library.getName() : "ALL-UNNAMED";
+        boolean granted = access.stream().filter(a -> a.startsWith("--enable-native-access="))
+                .anyMatch(a -> List.of(a.substring(a.indexOf('=') + 1).split(",")).contains(name));
+        if (library.isNativeAccessEnabled() && !granted) {
+            access.add("--enable-native-access=" + name);
         }
         return new JavaRuntime(executable, List.copyOf(classPath), System.getProperty("jdk.module.path"),
                 List.copyOf(access), findLibraryJar(), ChildMain.class.getModule().isNamed());

@@ -24,24 +24,33 @@ record LaunchSpec(List<String> argv, List<String> environment, String directory,
 
     static final String MAIN_CLASS = "dev.multiproc.internal.jvm.ChildMain";
 
+    /**
+     * The spec for a child with {@code config}.
+     *
+     * @throws dev.multiproc.MultiprocException if this JVM is out of file descriptors for the
+     *     JDK's first initializations (see {@link FirstStart}); a later start tries again
+     */
     static LaunchSpec of(JvmConfig config) {
+        FirstStart.prepare(); // a child's tasks and answers are serialized: java.security.Security
         JavaRuntime runtime = JavaRuntime.current();
+        // Paths are this JVM's: a child started in another directory must find the same files.
+        List<String> options = AbsolutePaths.options(config.jvmOptions());
         List<String> argv = new ArrayList<>();
         argv.add(runtime.java());
-        argv.addAll(AotCache.options(runtime, config.jvmOptions(), config.environmentChanges()));
-        argv.addAll(StartFlags.defaults(config.jvmOptions()));
+        argv.addAll(AotCache.options(runtime, options, config.environmentChanges()));
+        argv.addAll(StartFlags.defaults(options));
         argv.addAll(runtime.accessOptions());
         List<String> classPath = classPath(runtime);
         if (!classPath.isEmpty()) {
             argv.add("-cp");
-            argv.add(String.join(File.pathSeparator, classPath));
+            argv.add(AbsolutePaths.list(String.join(File.pathSeparator, classPath)));
         }
         if (runtime.modulePath() != null && !runtime.modulePath().isEmpty()) {
             argv.add("--module-path");
-            argv.add(runtime.modulePath());
+            argv.add(AbsolutePaths.list(runtime.modulePath()));
             argv.add("--add-modules=ALL-MODULE-PATH");
         }
-        argv.addAll(config.jvmOptions());
+        argv.addAll(options);
         config.systemProperties().forEach((k, v) -> argv.add("-D" + k + "=" + v));
         if (runtime.libraryInNamedModule()) {
             argv.add("-m");

@@ -1,5 +1,6 @@
 package dev.multiproc.internal.jvm;
 
+import dev.multiproc.internal.signals.SignalExit;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,7 @@ final class Lifeline implements Runnable {
         while (true) {
             long now = parentPid();
             if (now != -1 && now != parent) {
-                Runtime.getRuntime().halt(EXIT_CODE);
+                Runtime.getRuntime().halt(SignalExit.haltStatus(EXIT_CODE));
             }
             if (onPoll != null) {
                 onPoll.run();

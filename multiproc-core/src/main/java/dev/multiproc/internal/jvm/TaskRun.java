@@ -2,7 +2,6 @@ package dev.multiproc.internal.jvm;
 
 import dev.multiproc.ChildFailedException;
 import dev.multiproc.ExitStatus;
-import dev.multiproc.MultiprocException;
 import dev.multiproc.internal.engine.Child;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,8 +39,10 @@ public final class TaskRun {
      * @throws IllegalArgumentException if the task cannot be serialized (the message names the
      *     class and the way to it); no child is started then
      * @throws IOException if the child cannot be started
+     * @throws dev.multiproc.MultiprocException if this JVM is out of file descriptors (see {@link FirstStart})
      */
     public static TaskRun start(Object task, JvmConfig config) throws IOException {
+        FirstStart.prepare(); // before serialization initializes java.security.Security
         byte[] payload;
         try {
             Serial.Bytes bytes = Serial.serialize(task, "task");
@@ -81,8 +82,8 @@ public final class TaskRun {
     /**
      * Waits for the child to end and returns the task's value.
      *
-     * @throws ChildFailedException if the task threw or the child ended without a result
-     * @throws MultiprocException if the result cannot be deserialized in this JVM
+     * @throws ChildFailedException if the task threw, the child ended without a result, or the
+     *     result cannot be deserialized in this JVM (whatever its deserialization threw is the cause)
      */
     public synchronized Object result() throws InterruptedException {
         if (!decided) {
@@ -114,27 +115,38 @@ public final class TaskRun {
         }
     }
 
+    /**
+     * Turns the reply into the value or the failure. Nothing the child sends may escape as
+     * anything else: a result whose deserialization throws an {@code Error} (an
+     * {@code AssertionError} from a {@code readObject}, an {@code OutOfMemoryError}) becomes a
+     * {@link ChildFailedException} carrying it, so that every call of {@link #result()} ends.
+     */
     private void decide(ExitStatus status, Reply reply) {
         String who = "child JVM " + jvm.child().pid() + " (" + config.name() + ")";
         switch (reply) {
             case Reply.Result(byte[] bytes) -> {
                 try {
                     value = Serial.deserialize(bytes, 0, bytes.length, config.limits(), loader);
-                } catch (IOException | ClassNotFoundException | RuntimeException e) {
-                    failure = new MultiprocException("the result of " + who
-                            + " cannot be deserialized in this JVM: " + e, e);
+                } catch (Throwable e) {
+                    value = null;
+                    String why = FilterVerdict.isRejection(e)
+                            ? FilterVerdict.explain(bytes, 0, bytes.length, config.limits(), loader) : e.toString();
+                    failure = new ChildFailedException("the result of " + who
+                            + " cannot be deserialized in this JVM: " + why, null, status,
+                            jvm.stderrTail(STDERR_AFTER_EXIT_MILLIS), e);
                 }
             }
             case Reply.Failure(RemoteFailure f) -> {
                 String what = switch (f.kind()) {
                     case TASK_THREW -> "the task failed in " + who + ": ";
-                    case TASK_NOT_LOADED -> who + " cannot load the task (is its class on the child's class path?): ";
+                    case TASK_NOT_LOADED -> FilterVerdict.isRejection(f) ? who + " cannot load the task: "
+                            : who + " cannot load the task (is its class on the child's class path?): ";
                     case RESULT_NOT_SERIALIZABLE -> "the result of the task in " + who + " cannot be sent back: ";
                 };
-                String remote = f.message() == null ? f.className() : f.className() + ": " + f.message();
+                String remote = FilterVerdict.isRejection(f) ? f.message()
+                        : f.message() == null ? f.className() : f.className() + ": " + f.message();
                 String tail = jvm.stderrTail(STDERR_AFTER_EXIT_MILLIS);
-                failure = new ChildFailedException(what + remote, f.className(), status, tail,
-                        f.toThrowable(config.limits(), loader));
+                failure = new ChildFailedException(what + remote, f.className(), status, tail, cause(f));
             }
             case Reply.None(String problem) -> {
                 String tail = jvm.stderrTail(STDERR_AFTER_EXIT_MILLIS);
@@ -143,6 +155,21 @@ public final class TaskRun {
                         + (tail.isBlank() ? "" : "; the end of its stderr:\n" + tail.stripTrailing()),
                         null, status, tail, null);
             }
+        }
+    }
+
+    /**
+     * The child's exception as this JVM can best show it. If rebuilding the real one throws
+     * anything, even an {@code Error} from its {@code readObject}, the stand-in with the child's
+     * class names, messages and frames is used, with that throwable attached as suppressed.
+     */
+    private Throwable cause(RemoteFailure f) {
+        try {
+            return f.toThrowable(config.limits(), loader);
+        } catch (Throwable e) {
+            Throwable standIn = new RemoteFailure(f.kind(), f.chain(), new byte[0]).toThrowable(config.limits(), loader);
+            standIn.addSuppressed(e);
+            return standIn;
         }
     }
 }

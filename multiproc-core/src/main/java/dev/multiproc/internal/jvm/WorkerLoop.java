@@ -4,6 +4,7 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.NotSerializableException;
+import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -322,9 +323,10 @@ final class WorkerLoop {
     /** Says why on stderr and halts: see the class comment. */
     private static Error outOfMemory(OutOfMemoryError e) {
         try {
-            System.err.println(Thread.currentThread().getName() + ": the task ran out of memory; the worker exits");
-            e.printStackTrace();
-            System.err.flush();
+            PrintStream err = ChildStdio.err();
+            err.println(Thread.currentThread().getName() + ": the task ran out of memory; the worker exits");
+            e.printStackTrace(err);
+            err.flush();
         } finally {
             Runtime.getRuntime().halt(OUT_OF_MEMORY_EXIT);
         }
@@ -336,8 +338,7 @@ final class WorkerLoop {
         if (output.length() == 0) {
             return;
         }
-        System.out.flush();
-        System.err.flush();
+        ChildStdio.flush();
         synchronized (output) {
             out.write(output.array(), 0, output.length());
         }
