@@ -131,11 +131,14 @@ public record RemoteFailure(Kind kind, List<Remote> chain, byte[] serialized) {
      * else a chain of {@link RemoteThrowable} stand-ins with the child's frames.
      */
     public Throwable toThrowable(SerialLimits limits, ClassLoader loader) {
+        Throwable unreadable = null;
         if (serialized.length > 0) {
             try {
                 if (Serial.deserialize(serialized, 0, serialized.length, limits, loader) instanceof Throwable t) {
                     return t;
                 }
+            } catch (Serial.Unreadable e) {
+                unreadable = e.getCause(); // reading it threw an Error: shown on the stand-in
             } catch (IOException | ClassNotFoundException | RuntimeException e) {
                 // its class is missing here, or it does not deserialize: use the stand-in
             }
@@ -150,6 +153,9 @@ public record RemoteFailure(Kind kind, List<Remote> chain, byte[] serialized) {
                 previous.initCause(t);
             }
             previous = t;
+        }
+        if (unreadable != null && outer != null) {
+            outer.addSuppressed(unreadable);
         }
         return outer;
     }

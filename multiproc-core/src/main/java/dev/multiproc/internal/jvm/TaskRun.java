@@ -127,8 +127,10 @@ public final class TaskRun {
             case Reply.Result(byte[] bytes) -> {
                 try {
                     value = Serial.deserialize(bytes, 0, bytes.length, config.limits(), loader);
-                } catch (Throwable e) {
+                } catch (Throwable thrown) {
                     value = null;
+                    // An Error thrown while reading comes wrapped as Serial.Unreadable: report the error itself.
+                    Throwable e = thrown instanceof Serial.Unreadable u ? u.getCause() : thrown;
                     String why = FilterVerdict.isRejection(e)
                             ? FilterVerdict.explain(bytes, 0, bytes.length, config.limits(), loader) : e.toString();
                     failure = new ChildFailedException("the result of " + who
