@@ -118,7 +118,7 @@ public final class ChildJvm {
      * rest is written, and the reply read, by a virtual thread. A reply frame longer than
      * {@code maxReplyBytes} is refused.
      */
-    void submit(byte[] taskPayload, long maxReplyBytes) {
+    void submit(byte[] taskPayload, int key, long maxReplyBytes) {
         byte[] frame = new byte[5 + taskPayload.length];
         frame[0] = Protocol.TASK;
         int n = taskPayload.length;
@@ -143,13 +143,13 @@ public final class ChildJvm {
                     // The child is gone already; the reply says so.
                 }
             }
-            reply.complete(read(maxReplyBytes));
+            reply.complete(read(key, maxReplyBytes));
         });
     }
 
-    private Reply read(long maxReplyBytes) {
+    private Reply read(int key, long maxReplyBytes) {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(replies, 1 << 16))) {
-            Protocol.Frame frame = Protocol.read(in, maxReplyBytes);
+            Protocol.Frame frame = Protocol.readReply(in, key, maxReplyBytes);
             if (frame == null) {
                 return new Reply.None(null);
             }
@@ -158,6 +158,9 @@ public final class ChildJvm {
                 case Protocol.FAILURE -> new Reply.Failure(RemoteFailure.decode(frame.payload()));
                 default -> new Reply.None("unknown frame type " + frame.type());
             };
+        } catch (Protocol.CorruptFrameException e) {
+            child.signal(dev.multiproc.Signal.SIGKILL); // what it sends after this cannot be trusted
+            return new Reply.None(e.getMessage());
         } catch (IOException e) {
             return new Reply.None(e.getMessage());
         } catch (Throwable t) {

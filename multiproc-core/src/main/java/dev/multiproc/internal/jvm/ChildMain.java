@@ -93,13 +93,13 @@ public final class ChildMain {
         } catch (Exception | LinkageError e) {
             Throwable why = FilterVerdict.isRejection(e)
                     ? FilterVerdict.rejection(task.task(), 0, task.task().length, limits, null, e) : e;
-            return fail(out, RemoteFailure.Kind.TASK_NOT_LOADED, why);
+            return fail(out, task.header().key(), RemoteFailure.Kind.TASK_NOT_LOADED, why);
         }
         Object value;
         try {
             value = callable.call();
         } catch (Throwable t) {
-            return fail(out, RemoteFailure.Kind.TASK_THREW, t);
+            return fail(out, task.header().key(), RemoteFailure.Kind.TASK_THREW, t);
         }
         Serial.Bytes bytes;
         try {
@@ -107,24 +107,24 @@ public final class ChildMain {
         } catch (Serial.NotSerializable e) {
             NotSerializableException why = new NotSerializableException(e.getMessage());
             why.initCause(e.getCause());
-            return fail(out, RemoteFailure.Kind.RESULT_NOT_SERIALIZABLE, why);
+            return fail(out, task.header().key(), RemoteFailure.Kind.RESULT_NOT_SERIALIZABLE, why);
         }
-        send(out, Protocol.RESULT, bytes.bytes(), bytes.length());
+        send(out, task.header().key(), Protocol.RESULT, bytes.bytes(), bytes.length());
         return 0;
     }
 
     /** Prints {@code t} as an uncaught exception (Python prints the traceback), then sends it back. */
-    private static int fail(DataOutputStream out, RemoteFailure.Kind kind, Throwable t) {
+    private static int fail(DataOutputStream out, int key, RemoteFailure.Kind kind, Throwable t) {
         ChildStdio.printUncaught(Thread.currentThread().getName(), t);
         byte[] payload = RemoteFailure.encode(kind, t);
-        send(out, Protocol.FAILURE, payload, payload.length);
+        send(out, key, Protocol.FAILURE, payload, payload.length);
         return 1;
     }
 
-    private static void send(DataOutputStream out, byte type, byte[] payload, int length) {
+    private static void send(DataOutputStream out, int key, byte type, byte[] payload, int length) {
         ChildStdio.flush();
         try {
-            Protocol.write(out, type, payload, length);
+            Protocol.writeReply(out, type, key, payload, length);
         } catch (IOException e) {
             // The parent is gone (a child that survives its parent): nobody to tell.
         }

@@ -21,7 +21,10 @@ import java.util.Arrays;
  * A frame of a task's channel is a type byte, a payload length (a big-endian int) and the
  * payload. The parent sends one {@link #TASK} frame: a {@link TaskHeader} followed by the
  * serialized task. The child answers with one {@link #RESULT} (the serialized value) or one
- * {@link #FAILURE} ({@link RemoteFailure}), then exits. A reader refuses a frame longer than the
+ * {@link #FAILURE} ({@link RemoteFailure}), then exits. The reply's payload begins with the
+ * {@link TaskHeader#key} the parent drew at random for the task: a frame without it (a task that
+ * wrote onto fd 4) is reported as a corrupted channel, and the child is killed, instead of being
+ * taken for the result. A reader refuses a frame longer than the
  * receiving side's stream-size limit before it allocates anything for it, and grows its buffer
  * only as the frame's bytes arrive, so a header that announces a gigabyte costs nothing.
  *
@@ -123,6 +126,42 @@ public final class Protocol {
         out.writeInt(length);
         out.write(payload, 0, length);
         out.flush();
+    }
+
+    /**
+     * Writes one reply frame of a task's channel, bound to its task by {@code key} (the
+     * {@link TaskHeader#key}), which goes first in the payload; flushes.
+     */
+    public static void writeReply(DataOutputStream out, byte type, int key, byte[] payload, int length)
+            throws IOException {
+        out.writeByte(type);
+        out.writeInt(length + 4);
+        out.writeInt(key);
+        out.write(payload, 0, length);
+        out.flush();
+    }
+
+    /**
+     * Reads the reply frame of a task's channel and checks that it carries {@code key}: the
+     * frame with the key taken off its payload, or null at a clean end of file.
+     *
+     * @throws CorruptFrameException if the frame is not a reply bound to this task (a task
+     *     that wrote onto fd 4)
+     * @throws IOException if the stream ends inside the frame, or it is too long
+     */
+    public static Frame readReply(DataInputStream in, int key, long maxLength) throws IOException {
+        Frame frame = read(in, maxLength + 4);
+        if (frame == null) {
+            return null;
+        }
+        byte[] p = frame.payload();
+        if ((frame.type() != RESULT && frame.type() != FAILURE) || p.length < 4
+                || ((p[0] & 0xff) << 24 | (p[1] & 0xff) << 16 | (p[2] & 0xff) << 8 | (p[3] & 0xff)) != key) {
+            throw new CorruptFrameException("the control channel was corrupted: a frame of type "
+                    + (frame.type() & 0xff) + " and " + p.length + " bytes that is not the reply to this task"
+                    + " (did the task write onto fd " + FROM_CHILD_FD + "?)");
+        }
+        return new Frame(frame.type(), Arrays.copyOfRange(p, 4, p.length));
     }
 
     /**

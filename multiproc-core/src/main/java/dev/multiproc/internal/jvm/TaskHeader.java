@@ -15,8 +15,10 @@ import java.util.Arrays;
  * @param name the process's name, for people
  * @param survivesParent true if the child keeps running when its parent dies
  * @param filter the deserialization limits and patterns, see {@link SerialLimits}
+ * @param key a number the parent drew at random for this task, which the child's reply carries
+ *     (see {@link Protocol}: a reply is bound to its task)
  */
-public record TaskHeader(String name, boolean survivesParent, String filter) {
+public record TaskHeader(String name, boolean survivesParent, String filter, int key) {
 
     /** The payload of a TASK frame: this header, then {@code task}. */
     public byte[] frame(byte[] task) {
@@ -25,6 +27,7 @@ public record TaskHeader(String name, boolean survivesParent, String filter) {
             out.writeUTF(name);
             out.writeBoolean(survivesParent);
             out.writeUTF(filter);
+            out.writeInt(key);
             out.writeInt(task.length);
             out.write(task);
         } catch (IOException e) {
@@ -38,7 +41,7 @@ public record TaskHeader(String name, boolean survivesParent, String filter) {
 
     static Parsed parse(byte[] payload) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
-        TaskHeader header = new TaskHeader(in.readUTF(), in.readBoolean(), in.readUTF());
+        TaskHeader header = new TaskHeader(in.readUTF(), in.readBoolean(), in.readUTF(), in.readInt());
         int length = in.readInt();
         int start = payload.length - in.available();
         if (length != payload.length - start) {

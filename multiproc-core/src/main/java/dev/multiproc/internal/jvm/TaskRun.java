@@ -44,9 +44,10 @@ public final class TaskRun {
     public static TaskRun start(Object task, JvmConfig config) throws IOException {
         FirstStart.prepare(); // before serialization initializes java.security.Security
         byte[] payload;
+        int key = java.util.concurrent.ThreadLocalRandom.current().nextInt();
         try {
             Serial.Bytes bytes = Serial.serialize(task, "task");
-            payload = new TaskHeader(config.name(), config.survivesParent(), config.limits().pattern())
+            payload = new TaskHeader(config.name(), config.survivesParent(), config.limits().pattern(), key)
                     .frame(Arrays.copyOf(bytes.bytes(), bytes.length()));
         } catch (Serial.NotSerializable e) {
             throw new IllegalArgumentException("the task cannot be sent to a child JVM: " + e.getMessage(), e);
@@ -57,7 +58,7 @@ public final class TaskRun {
             jvm = ChildJvm.spawn(spec, null, config.name(), config.daemon());
         }
         JvmChildren.register(jvm, config.daemon(), config.signalGrace());
-        jvm.submit(payload, config.limits().maxBytes());
+        jvm.submit(payload, key, config.limits().maxBytes());
         if (config.warmSpare()) {
             WarmSpare.replenishAfter(jvm, spec);
         }

@@ -33,7 +33,7 @@ final class Warmup {
         int captured = 40 + i;
         Callable<Object> sample = (Callable<Object> & Serializable) () -> List.of("warm", captured + 2);
         Serial.Bytes task = Serial.serialize(sample, "task");
-        byte[] payload = new TaskHeader("warmup", false, "").frame(java.util.Arrays.copyOf(task.bytes(), task.length()));
+        byte[] payload = new TaskHeader("warmup", false, "", i).frame(java.util.Arrays.copyOf(task.bytes(), task.length()));
 
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         Protocol.write(new DataOutputStream(wire), Protocol.TASK, payload, payload.length);
@@ -43,7 +43,11 @@ final class Warmup {
         SerialLimits limits = SerialLimits.defaults();
         Callable<?> callable = (Callable<?>) Serial.deserialize(parsed.task(), 0, parsed.task().length, limits, null);
         Serial.Bytes result = Serial.serialize(callable.call(), "result");
-        Serial.deserialize(result.bytes(), 0, result.length(), limits, null);
+        ByteArrayOutputStream reply = new ByteArrayOutputStream();
+        Protocol.writeReply(new DataOutputStream(reply), Protocol.RESULT, i, result.bytes(), result.length());
+        Protocol.Frame answer = Protocol.readReply(new DataInputStream(new ByteArrayInputStream(reply.toByteArray())),
+                i, 1 << 20);
+        Serial.deserialize(answer.payload(), 0, answer.payload().length, limits, null);
         RemoteFailure.encode(RemoteFailure.Kind.TASK_THREW, new IllegalStateException("warm", new UncheckedIOException(new IOException())));
         workerFrames(i);
     }
