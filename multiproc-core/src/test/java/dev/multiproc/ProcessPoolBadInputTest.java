@@ -200,6 +200,19 @@ class ProcessPoolBadInputTest {
     }
 
     @Test
+    void aJvmOptionTheJvmRefuses_breaksThePool_evenIfTheJvmEndedBeforeItsSetupWasSent() throws Exception {
+        System.setProperty("dev.multiproc.test.workerSetupDelayMillis", "1500"); // the JVM refuses at once
+        try (ProcessPool broken = ProcessPool.builder().workers(2).jvmOptions("-XX:+NoSuchOptionAtAll").build()) {
+            WorkerDiedException died = assertInstanceOf(WorkerDiedException.class, failureOfASubmit(broken));
+            assertMessage(died, "could not start", "NoSuchOptionAtAll");
+            assertTrue(died.stderrTail().contains("Unrecognized VM option"), died.stderrTail());
+            assertTrue(broken.awaitTermination(20, TimeUnit.SECONDS));
+        } finally {
+            System.clearProperty("dev.multiproc.test.workerSetupDelayMillis");
+        }
+    }
+
+    @Test
     void anInitializerThatThrows_breaksThePool_withItsException() throws Exception {
         try (ProcessPool broken = ProcessPool.builder().workers(2).initializer(() -> {
             throw new IllegalStateException("no database");

@@ -15,6 +15,9 @@ import java.util.Map;
  * daemon child with a lifeline, in {@code --worker} mode (see {@link WorkerLoop}).
  */
 public final class WorkerJvm {
+    /** Tests only: milliseconds to wait between the spawn and the setup frame, to widen that window. */
+    static final String SETUP_DELAY_FOR_TESTS = "dev.multiproc.test.workerSetupDelayMillis";
+
     private final ChildJvm jvm;
 
     private WorkerJvm(ChildJvm jvm) {
@@ -38,13 +41,40 @@ public final class WorkerJvm {
             byte[] payload = setup.encode();
             WireBuffer frame = new WireBuffer(payload.length + Protocol.POOL_HEADER);
             frame.frame(Protocol.SETUP, Protocol.NO_JOB, payload);
-            jvm.control().writeFully(frame.array(), 0, frame.length());
+            long delay = Long.getLong(SETUP_DELAY_FOR_TESTS, 0);
+            if (delay > 0) {
+                Thread.sleep(delay);
+            }
+            try {
+                jvm.control().writeFully(frame.array(), 0, frame.length());
+            } catch (IOException e) {
+                if (!diedBeforeItsSetup(jvm, e)) {
+                    throw e;
+                }
+                // It ended before it read its setup (a JVM option it refused, say): not a failure to
+                // start it, but a worker that died starting, whose exit and stderr tell the pool why.
+            }
         } catch (IOException | RuntimeException | Error e) {
             jvm.child().signal(dev.multiproc.Signal.SIGKILL); // its exit closes the pipe to it
             worker.closeAnswers();
             throw e;
+        } catch (InterruptedException e) {
+            jvm.child().signal(dev.multiproc.Signal.SIGKILL);
+            worker.closeAnswers();
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while starting " + setup.name());
         }
         return worker;
+    }
+
+    /**
+     * True if writing to a worker failed because it is gone: its pipe has no reader any more
+     * (EPIPE), or this JVM closed its end as the worker exited.
+     */
+    private static boolean diedBeforeItsSetup(ChildJvm jvm, IOException e) {
+        return jvm.control().isClosed()
+                || e instanceof dev.multiproc.internal.posix.ErrnoException errno
+                        && errno.errno() == dev.multiproc.internal.posix.Errno.EPIPE;
     }
 
     /** The process. */
