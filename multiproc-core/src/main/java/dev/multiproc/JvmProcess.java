@@ -1,6 +1,7 @@
 package dev.multiproc;
 
 import dev.multiproc.internal.engine.Child;
+import dev.multiproc.internal.engine.ExitStages;
 import dev.multiproc.internal.jvm.JvmConfig;
 import dev.multiproc.internal.jvm.SerialLimits;
 import dev.multiproc.internal.jvm.TaskRun;
@@ -18,7 +19,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,7 +57,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class JvmProcess<T> implements SignalTarget {
     private static final AtomicInteger COUNTER = new AtomicInteger();
-    private static final Executor ASYNC = task -> Thread.ofVirtual().name("multiproc-on-exit").start(task);
 
     private enum State { NEW, STARTING, RUNNING, FAILED }
 
@@ -260,12 +259,12 @@ public final class JvmProcess<T> implements SignalTarget {
 
     /**
      * A future completed with the exit status when the child ends. Actions chained on it run
-     * on a virtual thread.
+     * on a virtual thread, with the context class loader of the thread that called this.
      *
      * @throws IllegalStateException if the process was not started, or failed to start
      */
     public CompletableFuture<ExitStatus> onExit() {
-        return child().exit().thenApplyAsync(status -> status, ASYNC);
+        return ExitStages.onExit(child().exit());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.multiproc;
 
 import dev.multiproc.internal.engine.Child;
+import dev.multiproc.internal.engine.ExitStages;
 import dev.multiproc.internal.engine.ProcFs;
 import dev.multiproc.internal.io.Communicator;
 import dev.multiproc.internal.io.Fd;
@@ -266,12 +267,7 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
      * thread that called this.
      */
     public CompletableFuture<ExitStatus> onExit() {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        return child.exit().thenApplyAsync(status -> status, task -> {
-            Thread t = Thread.ofVirtual().name("multiproc-on-exit").unstarted(task);
-            t.setContextClassLoader(loader);
-            t.start();
-        });
+        return ExitStages.onExit(child.exit());
     }
 
     /**

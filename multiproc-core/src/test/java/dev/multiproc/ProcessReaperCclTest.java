@@ -1,6 +1,7 @@
 package dev.multiproc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.multiproc.testing.ContextLoaderMain;
@@ -31,5 +32,26 @@ class ProcessReaperCclTest {
         assertTrue(lines.getFirst().contains("multiproc-events=null"), out);
         assertTrue(!lines.getFirst().contains("=other"), "a library thread holds a loader: " + out);
         assertEquals("collected true", lines.get(1), out);
+    }
+
+    @Test
+    @Timeout(120)
+    void onExitStages_runWithTheCallersLoader_forCommandsAndChildJvms() throws Exception {
+        ClassLoader mine = new java.net.URLClassLoader(new java.net.URL[0], getClass().getClassLoader());
+        Thread self = Thread.currentThread();
+        ClassLoader before = self.getContextClassLoader();
+        self.setContextClassLoader(mine);
+        try {
+            Subprocess command = Command.of("true").start();
+            JvmProcess<Integer> jvm = JvmProcess.start(() -> 1);
+            ClassLoader seenByCommand = command.onExit()
+                    .thenApply(status -> Thread.currentThread().getContextClassLoader()).get();
+            ClassLoader seenByJvm = jvm.onExit()
+                    .thenApply(status -> Thread.currentThread().getContextClassLoader()).get();
+            assertSame(mine, seenByCommand);
+            assertSame(mine, seenByJvm);
+        } finally {
+            self.setContextClassLoader(before);
+        }
     }
 }
