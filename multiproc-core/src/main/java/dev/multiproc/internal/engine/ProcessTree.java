@@ -77,8 +77,10 @@ public final class ProcessTree implements AutoCloseable {
 
     /** How many rounds of stopping and searching a freeze makes at most (a fork bomb never ends). */
     private static final int FREEZE_ROUNDS = 100;
-    /** How long a freeze waits for processes to stop: one in uninterruptible sleep stops when it leaves it. */
+    /** How long a freeze waits for processes to stop in one round: one in uninterruptible sleep stops when it leaves it. */
     private static final long STOP_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long a freeze goes on while some process has not stopped yet, in all. */
+    private static final long FREEZE_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final List<Child> roots;
     private final int self = Processes.getpid();
@@ -155,24 +157,36 @@ public final class ProcessTree implements AutoCloseable {
     /** Stops the whole tree: see "Forks racing the kill". */
     private void freeze() throws InterruptedException {
         collect();
+        long giveUp = System.nanoTime() + FREEZE_PATIENCE_NANOS;
         for (int round = 0; round < FREEZE_ROUNDS; round++) {
             signal(Signal.SIGSTOP);
-            awaitStopped(System.nanoTime() + STOP_PATIENCE_NANOS);
+            boolean allStopped = awaitStopped(Math.min(giveUp, System.nanoTime() + STOP_PATIENCE_NANOS));
             int known = pinned.size();
             collect();
-            if (pinned.size() == known) {
+            // A process not stopped yet (on a busy machine it may wait long for a CPU) can still
+            // fork: search again after it stops, until the whole freeze runs out of patience.
+            if (pinned.size() == known && (allStopped || System.nanoTime() - giveUp >= 0)) {
                 return;
             }
         }
     }
 
-    /** Waits until every pinned process has stopped or exited; at the deadline, goes on regardless. */
-    private void awaitStopped(long deadline) throws InterruptedException {
+    /**
+     * Waits until every pinned process has stopped or exited: true if they all have; false at
+     * the deadline with some still running.
+     */
+    private boolean awaitStopped(long deadline) throws InterruptedException {
+        boolean all = true;
         for (Map.Entry<Integer, Integer> p : pinned.entrySet()) {
-            while (running(p.getValue()) && !stopped(p.getKey()) && System.nanoTime() - deadline < 0) {
+            while (running(p.getValue()) && !stopped(p.getKey())) {
+                if (System.nanoTime() - deadline >= 0) {
+                    all = false;
+                    break;
+                }
                 Thread.sleep(1);
             }
         }
+        return all;
     }
 
     /** True if {@code pid}, known to be running (so not reused), is stopped by a signal. */
