@@ -101,13 +101,22 @@ public final class ChildJvm {
         }
         Fds.closeQuietly(toChild[0]);
         Fds.closeQuietly(fromChild[1]);
-        Fds.setNonBlocking(toChild[1]);
-        Fds.setNonBlocking(fromChild[0]);
-        PipeInputStream err = stdio.outputPipe(2, engine);
-        StderrTail tail = spec.tailStderr() ? StderrTail.start(err, child.pid()) : null;
-        return new ChildJvm(child, spec, new Fd(toChild[1], engine.loop()),
-                new PipeInputStream(new Fd(fromChild[0], engine.loop()), engine.reclaimer()), tail,
-                stdio.outputPipe(1, engine), spec.tailStderr() ? null : err);
+        try {
+            Fds.setNonBlocking(toChild[1]);
+            Fds.setNonBlocking(fromChild[0]);
+            PipeInputStream err = stdio.outputPipe(2, engine);
+            StderrTail tail = spec.tailStderr() ? StderrTail.start(err, child.pid()) : null;
+            return new ChildJvm(child, spec, new Fd(toChild[1], engine.loop()),
+                    new PipeInputStream(new Fd(fromChild[0], engine.loop()), engine.reclaimer()), tail,
+                    stdio.outputPipe(1, engine), spec.tailStderr() ? null : err);
+        } catch (IOException | RuntimeException | Error e) {
+            // No thread for its stderr (this JVM is short of threads), say: leave no child behind.
+            child.signal(dev.multiproc.Signal.SIGKILL);
+            Fds.closeQuietly(toChild[1]);
+            Fds.closeQuietly(fromChild[0]);
+            stdio.closeParentEnds();
+            throw e;
+        }
     }
 
     /**
@@ -192,6 +201,14 @@ public final class ChildJvm {
     /** Completed with the child's answer once it came (or the channel ended without one). */
     CompletableFuture<Reply> reply() {
         return reply;
+    }
+
+    /**
+     * Completed when the child's end of its stderr is closed (at once if stderr is not kept):
+     * after that {@link #stderrTail} waits for nothing.
+     */
+    CompletableFuture<Void> stderrEnded() {
+        return tail == null ? CompletableFuture.completedFuture(null) : tail.ended();
     }
 
     /** The end of the child's stderr, or empty if it is not kept; see {@link StderrTail#text}. */

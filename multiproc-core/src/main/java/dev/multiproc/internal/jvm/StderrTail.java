@@ -66,6 +66,11 @@ final class StderrTail {
         total += n;
     }
 
+    /** Completed when the child's stderr reached its end (or could not be read any more). */
+    CompletableFuture<Void> ended() {
+        return done;
+    }
+
     /**
      * The last bytes of stderr as text, after waiting up to {@code waitMillis} for the child's
      * end of it (a grandchild may still hold it open).

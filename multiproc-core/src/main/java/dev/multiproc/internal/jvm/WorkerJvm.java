@@ -92,6 +92,11 @@ public final class WorkerJvm {
         return jvm.replies().fd();
     }
 
+    /** Completed when the worker's end of its stderr is closed; see {@link #stderrTail}. */
+    public java.util.concurrent.CompletableFuture<Void> stderrEnded() {
+        return jvm.stderrEnded();
+    }
+
     /**
      * The end of the worker's stderr, after waiting up to {@code waitMillis} for the worker's
      * end of it.

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -586,10 +587,12 @@ public final class PoolCore {
         w.dying = true;
         io.unregister(w);
         ExitStatus status = w.jvm.child().exit().getNow(null);
-        Thread.ofVirtual().name("multiproc-pool-reap").start(() -> {
-            String tail = w.jvm.stderrTail(STDERR_WAIT_MILLIS);
-            io.post(b -> gone(w, status, tail, b));
-        });
+        // Its stderr's tail explains its death: wait for the end of it, or STDERR_WAIT_MILLIS if a
+        // grandchild holds it, with no thread of our own (a JVM short of threads must still see its
+        // workers die): whichever comes first posts the verdict, the second finds it made.
+        Runnable verdict = () -> io.post(b -> gone(w, status, w.jvm.stderrTail(0), b));
+        w.jvm.stderrEnded().thenRun(verdict);
+        Engine.get().loop().schedule(TimeUnit.MILLISECONDS.toNanos(STDERR_WAIT_MILLIS), verdict);
     }
 
     /** On the pool's thread: {@code w} is dead and its stderr read; decides what became of its jobs. */
@@ -717,21 +720,21 @@ public final class PoolCore {
         }
     }
 
-    /** Starts worker {@code name} on a virtual thread (counted in {@link #starting}); under the lock. */
+    /**
+     * Starts worker {@code name} on the pool's own thread, once the current turn is over and
+     * outside the lock (counted in {@link #starting}); under the lock. Not on a thread of its
+     * own: in a JVM short of threads a new one may never run (a virtual thread waiting for a
+     * carrier the JVM cannot create), and with it every thread queued behind it on the lock.
+     */
     private void startReplacement(String name, Batch batch) {
-        try {
-            Thread.ofVirtual().name("multiproc-pool-start").start(() -> replacement(name));
-        } catch (Throwable t) {
-            starting--; // no thread for it now (this JVM is short of threads): as a failed start
-            startFailed("cannot start a thread to start " + name + ": " + t, batch);
-        }
+        io.errand(() -> replacement(name));
     }
 
     private String nextWorkerName() {
         return config.name() + "-worker-" + (++workerCount);
     }
 
-    /** On a virtual thread: starts a worker to replace one, and puts it to work. */
+    /** On the pool's thread, outside the lock: starts a worker to replace one, and puts it to work. */
     private void replacement(String name) {
         boolean needed = locked(batch -> {
             if (broken == null && state.ordinal() < State.STOPPED.ordinal()) {

@@ -35,6 +35,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * that lasted more than {@link #STUCK_NANOS} and hands the reading over to a new thread. The
  * old one ends when its stage returns. Only one thread reads at a time: the old one has
  * finished reading before it delivers.
+ *
+ * <h2>Errands, not threads</h2>
+ * Starting a replacement worker takes milliseconds (a spawn), too long to hold the lock for, so
+ * it runs here after the turn, outside the lock ({@link #errand}). Not on a thread started for
+ * it: when the machine is short of processes a JVM cannot create threads either, and a virtual
+ * thread then waits for ever for a carrier, together with every thread queued behind it on the
+ * pool's lock. The pool's faults are handled by this thread and the engine's event thread
+ * alone, so a pool outlives a shortage it could not have started in.
  */
 final class PoolIo {
     private static final long STUCK_NANOS = 500_000_000L;
@@ -52,6 +60,7 @@ final class PoolIo {
     private final int wakeFd;
     private final MemorySegment one = Arena.ofAuto().allocate(ValueLayout.JAVA_LONG);
     private final ConcurrentLinkedQueue<Event> mailbox = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> errands = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final Map<Long, Worker> workers = new ConcurrentHashMap<>();
     private final java.util.Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -116,6 +125,18 @@ final class PoolIo {
     /** Runs {@code event} on the pool's thread, under the pool's lock, soon. From any thread. */
     void post(Event event) {
         mailbox.add(event);
+        if (wakePending.compareAndSet(false, true)) {
+            wake();
+        }
+    }
+
+    /**
+     * Runs {@code errand} on the pool's thread, outside the pool's lock, after the current turn
+     * and its deliveries: work that takes a while (starting a worker) and that must not depend
+     * on a thread being created for it. From any thread.
+     */
+    void errand(Runnable errand) {
+        errands.add(errand);
         if (wakePending.compareAndSet(false, true)) {
             wake();
         }
@@ -195,11 +216,23 @@ final class PoolIo {
                 batch.deliver();
                 delivering = null;
                 deliveringSince = 0;
+                runErrands();
             }
         } finally {
             threads.remove(me);
             if (stopped && reader == me) {
                 close();
+            }
+        }
+    }
+
+    private void runErrands() {
+        Runnable errand;
+        while ((errand = errands.poll()) != null) {
+            try {
+                errand.run();
+            } catch (RuntimeException | Error e) {
+                System.getLogger(PoolIo.class.getName()).log(System.Logger.Level.ERROR, name + ": an errand failed", e);
             }
         }
     }
