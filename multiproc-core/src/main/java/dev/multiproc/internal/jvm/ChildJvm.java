@@ -11,6 +11,8 @@ import dev.multiproc.internal.io.PipeOutputStream;
 import dev.multiproc.internal.io.Stdio;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
+import dev.multiproc.internal.wire.Protocol;
+import dev.multiproc.internal.wire.RemoteFailure;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;

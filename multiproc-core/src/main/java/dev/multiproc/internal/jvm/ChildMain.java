@@ -1,6 +1,12 @@
 package dev.multiproc.internal.jvm;
 
 import dev.multiproc.internal.signals.SignalExit;
+import dev.multiproc.internal.wire.FilterVerdict;
+import dev.multiproc.internal.wire.Protocol;
+import dev.multiproc.internal.wire.RemoteFailure;
+import dev.multiproc.internal.wire.Serial;
+import dev.multiproc.internal.wire.SerialLimits;
+import dev.multiproc.internal.wire.TaskHeader;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
