@@ -36,7 +36,7 @@ import java.util.concurrent.TimeoutException;
  *   then waits for the non-daemon ones: without a deadline after {@code System.exit}, up to
  *   their grace when a signal is stopping the JVM ({@link JvmSignals} tells which), then
  *   terminates them.</li>
- *   <li><b>Death of this JVM.</b> No hook runs; each child's {@link Lifeline} sees that its
+ *   <li><b>Death of this JVM.</b> No hook runs; each child's {@code child.Lifeline} sees that its
  *   parent changed and halts.</li>
  * </ul>
  * Reaping goes on during the hook: the event thread is a daemon thread, and those run until

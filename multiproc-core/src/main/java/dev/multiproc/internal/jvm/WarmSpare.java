@@ -6,7 +6,7 @@ import java.io.IOException;
 /**
  * At most one idle child JVM, started ahead of need with the launch spec of the last start
  * that asked for a spare. It has already paid the JVM's start-up and warmed the bootstrap's
- * serialization (see {@link Warmup}); it waits on its control pipe for a task. The next start
+ * serialization (see {@code child.Warmup}); it waits on its control pipe for a task. The next start
  * whose {@link LaunchSpec} is equal takes it, and a new one is started in the background.
  *
  * <p>Only the spec is compared: the name, the daemon flag, {@code survivesParent} and the

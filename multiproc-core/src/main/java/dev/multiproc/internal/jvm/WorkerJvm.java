@@ -16,7 +16,7 @@ import java.util.Map;
  * A pool's worker JVM as the pool holds it: the process, this JVM's non-blocking ends of its
  * channel, and the tail of its stderr. It is started like a {@code JvmProcess} child (same
  * {@code java}, class path, module path and access options, plus the pool's options), as a
- * daemon child with a lifeline, in {@code --worker} mode (see {@link WorkerLoop}).
+ * daemon child with a lifeline, in {@code --worker} mode (see {@code child.WorkerLoop}).
  */
 public final class WorkerJvm {
     /** Tests only: milliseconds to wait between the spawn and the setup frame, to widen that window. */

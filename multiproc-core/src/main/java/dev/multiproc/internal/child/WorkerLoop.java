@@ -1,4 +1,4 @@
-package dev.multiproc.internal.jvm;
+package dev.multiproc.internal.child;
 
 import dev.multiproc.internal.wire.FrameBuffer;
 import dev.multiproc.internal.wire.Protocol;

@@ -1,6 +1,5 @@
-package dev.multiproc.internal.jvm;
+package dev.multiproc.internal.child;
 
-import dev.multiproc.internal.signals.SignalExit;
 import dev.multiproc.internal.wire.FilterVerdict;
 import dev.multiproc.internal.wire.Protocol;
 import dev.multiproc.internal.wire.RemoteFailure;
