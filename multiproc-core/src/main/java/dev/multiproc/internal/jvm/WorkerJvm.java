@@ -2,6 +2,7 @@ package dev.multiproc.internal.jvm;
 
 import dev.multiproc.Redirect;
 import dev.multiproc.internal.engine.Child;
+import dev.multiproc.internal.engine.ExitPolicy;
 import dev.multiproc.internal.io.Fd;
 import dev.multiproc.internal.wire.Protocol;
 import dev.multiproc.internal.wire.SerialLimits;
@@ -41,7 +42,7 @@ public final class WorkerJvm {
         ChildJvm jvm = ChildJvm.spawn(LaunchSpec.of(config), "--worker", setup.name(), true);
         WorkerJvm worker = new WorkerJvm(jvm);
         try {
-            JvmChildren.register(jvm, true, Duration.ZERO);
+            ExitPolicy.track(jvm.child(), true, Duration.ZERO);
             byte[] payload = setup.encode();
             WireBuffer frame = new WireBuffer(payload.length + Protocol.POOL_HEADER);
             frame.frame(Protocol.SETUP, Protocol.NO_JOB, payload);
