@@ -1,13 +1,13 @@
 package dev.multiproc;
 
 import dev.multiproc.internal.jvm.FirstStart;
-import dev.multiproc.internal.jvm.Serial;
-import dev.multiproc.internal.jvm.SerialLimits;
 import dev.multiproc.internal.pool.Maps;
 import dev.multiproc.internal.pool.PoolConfig;
 import dev.multiproc.internal.pool.PoolCore;
 import dev.multiproc.internal.pool.RunnableCall;
 import dev.multiproc.internal.pool.UnstartedTask;
+import dev.multiproc.internal.wire.Serial;
+import dev.multiproc.internal.wire.SerialLimits;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;

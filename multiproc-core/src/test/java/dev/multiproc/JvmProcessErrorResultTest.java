@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.multiproc.internal.jvm.RemoteThrowable;
+import dev.multiproc.internal.wire.RemoteThrowable;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.Serial;

@@ -69,7 +69,10 @@ public final class Child {
     private final List<String> command;
     private final Kind kind;
     private final String name;
-    private final boolean daemon;
+    /** Whether this JVM's exit terminates the child, or leaves it (a command) or waits for it (a JVM); see {@link ExitPolicy}. */
+    private volatile boolean daemon;
+    /** How long a child JVM that is not a daemon is awaited when a signal stops this JVM; see {@link ExitPolicy}. */
+    private volatile Duration grace = Duration.ZERO;
     private final boolean guarded;
     private final boolean groupLeader;
     private final Instant startedAt = Instant.now();
@@ -137,8 +140,20 @@ public final class Child {
         return name;
     }
 
+    /** Whether this JVM's exit terminates the child; see {@link ExitPolicy}. */
     public boolean daemon() {
         return daemon;
+    }
+
+    /** How long a child JVM that is not a daemon is awaited when a signal stops this JVM. */
+    Duration grace() {
+        return grace;
+    }
+
+    /** Sets what the exit policy needs of a child JVM once it is given its task; see {@link ExitPolicy#track}. */
+    void atExit(boolean daemon, Duration grace) {
+        this.grace = grace;
+        this.daemon = daemon;
     }
 
     /** True if the child was started as the leader of its own process group (or session). */

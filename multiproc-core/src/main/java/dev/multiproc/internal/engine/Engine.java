@@ -34,7 +34,7 @@ public final class Engine {
         reclaimer = new Reclaimer(loop);
         spawner = new Spawner(loop, this);
         devNull = Fds.open("/dev/null", Fds.O_RDWR | Fds.O_CLOEXEC, 0);
-        ExitHooks.install(this);
+        ExitPolicy.install(this);
     }
 
     private static Engine create() {

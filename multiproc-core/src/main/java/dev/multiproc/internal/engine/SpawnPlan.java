@@ -19,9 +19,9 @@ import java.util.Objects;
  * @param passed further fds the child gets, each at the number it names
  * @param newSession start the child in a new session ({@code setsid})
  * @param newProcessGroup start the child as the leader of a new process group
- * @param kind what the child is, for bookkeeping
+ * @param kind what the child is, for bookkeeping and for the {@link ExitPolicy}
  * @param name a name for people, or null
- * @param daemon whether exit hooks terminate it
+ * @param daemon whether this JVM's exit terminates it (see {@link ExitPolicy})
  * @param guarded whether the guardian kills it if this JVM dies (commands that do not survive
  *     their parent)
  */

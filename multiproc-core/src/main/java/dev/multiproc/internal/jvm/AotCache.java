@@ -34,7 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code $XDG_CACHE_HOME/multiproc} or {@code ~/.cache/multiproc} (or the directory named by
  * the system property {@code dev.multiproc.cacheDir}), a directory private to the user (see
  * {@link AotCacheDirectory}: a link or another user's directory is not used). The first child
- * that finds none starts cold, and a training run ({@link Warmup} in a JVM started with
+ * that finds none starts cold, and a training run ({@code child.Warmup} in a JVM started with
  * {@code -XX:AOTCacheOutput}) records it in the background; it is written in a private
  * temporary directory, checked by a second run with {@code -XX:AOTMode=on} (which fails if the
  * JVM would refuse the cache), and only then renamed into place, so concurrent JVMs never see

@@ -1,16 +1,18 @@
 package dev.multiproc.internal.jvm;
 
 import dev.multiproc.ProcessStartException;
-import dev.multiproc.internal.engine.Child;
 import dev.multiproc.Redirect;
+import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.Engine;
 import dev.multiproc.internal.engine.SpawnPlan;
-import dev.multiproc.internal.engine.Stdio;
 import dev.multiproc.internal.io.Fd;
 import dev.multiproc.internal.io.PipeInputStream;
 import dev.multiproc.internal.io.PipeOutputStream;
+import dev.multiproc.internal.io.Stdio;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
+import dev.multiproc.internal.wire.Protocol;
+import dev.multiproc.internal.wire.RemoteFailure;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;

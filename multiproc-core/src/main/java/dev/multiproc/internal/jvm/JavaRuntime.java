@@ -1,6 +1,7 @@
 package dev.multiproc.internal.jvm;
 
 import dev.multiproc.MultiprocException;
+import dev.multiproc.internal.child.ChildMain;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;

@@ -1,6 +1,7 @@
 package dev.multiproc.internal.jvm;
 
 import dev.multiproc.Redirect;
+import dev.multiproc.internal.wire.SerialLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,7 @@
 package dev.multiproc.internal.jvm;
 
 import dev.multiproc.Redirect;
+import dev.multiproc.internal.child.ChildMain;
 import dev.multiproc.internal.engine.Environments;
 import java.io.File;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import java.util.Map;
 record LaunchSpec(List<String> argv, List<String> environment, String directory, Redirect stdout, Redirect stderr,
                   boolean tailStderr) {
 
-    static final String MAIN_CLASS = "dev.multiproc.internal.jvm.ChildMain";
+    static final String MAIN_CLASS = "dev.multiproc.internal.child.ChildMain";
 
     /**
      * The spec for a child with {@code config}.

@@ -1,5 +1,7 @@
 package dev.multiproc.internal.jvm;
 
+import dev.multiproc.internal.wire.RemoteFailure;
+
 /** What a child JVM answered on its control channel. */
 sealed interface Reply {
     /** The task returned; {@code bytes} is the serialized value. */

@@ -3,6 +3,11 @@ package dev.multiproc.internal.jvm;
 import dev.multiproc.ChildFailedException;
 import dev.multiproc.ExitStatus;
 import dev.multiproc.internal.engine.Child;
+import dev.multiproc.internal.engine.ExitPolicy;
+import dev.multiproc.internal.wire.FilterVerdict;
+import dev.multiproc.internal.wire.RemoteFailure;
+import dev.multiproc.internal.wire.Serial;
+import dev.multiproc.internal.wire.TaskHeader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -57,7 +62,7 @@ public final class TaskRun {
         if (jvm == null) {
             jvm = ChildJvm.spawn(spec, null, config.name(), config.daemon());
         }
-        JvmChildren.register(jvm, config.daemon(), config.signalGrace());
+        ExitPolicy.track(jvm.child(), config.daemon(), config.signalGrace());
         jvm.submit(payload, key, config.limits().maxBytes());
         if (config.warmSpare()) {
             WarmSpare.replenishAfter(jvm, spec);

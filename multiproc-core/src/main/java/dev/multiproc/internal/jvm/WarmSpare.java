@@ -1,19 +1,24 @@
 package dev.multiproc.internal.jvm;
 
 import dev.multiproc.Signal;
+import dev.multiproc.internal.engine.ExitPolicy;
 import java.io.IOException;
 
 /**
  * At most one idle child JVM, started ahead of need with the launch spec of the last start
  * that asked for a spare. It has already paid the JVM's start-up and warmed the bootstrap's
- * serialization (see {@link Warmup}); it waits on its control pipe for a task. The next start
+ * serialization (see {@code child.Warmup}); it waits on its control pipe for a task. The next start
  * whose {@link LaunchSpec} is equal takes it, and a new one is started in the background.
  *
  * <p>Only the spec is compared: the name, the daemon flag, {@code survivesParent} and the
  * filter travel with the task. A spare whose parent dies goes away through its lifeline, like
- * any child; at this JVM's exit it is killed.
+ * any child; at this JVM's exit it is killed at once.
  */
 public final class WarmSpare {
+    static {
+        ExitPolicy.runFirst(WarmSpare::discard); // at exit: it holds no work
+    }
+
     private static ChildJvm spare;
     private static boolean starting;
     /** Bumped by {@link #discard}: a spare started before it is not kept. */
@@ -71,7 +76,6 @@ public final class WarmSpare {
             starting = true;
         }
         long startedIn = asked;
-        JvmChildren.installHook();
         Thread.ofVirtual().name("multiproc-spare").start(() -> {
             ChildJvm fresh = null;
             try {

@@ -2,7 +2,12 @@ package dev.multiproc.internal.jvm;
 
 import dev.multiproc.Redirect;
 import dev.multiproc.internal.engine.Child;
+import dev.multiproc.internal.engine.ExitPolicy;
 import dev.multiproc.internal.io.Fd;
+import dev.multiproc.internal.wire.Protocol;
+import dev.multiproc.internal.wire.SerialLimits;
+import dev.multiproc.internal.wire.WireBuffer;
+import dev.multiproc.internal.wire.WorkerSetup;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +17,7 @@ import java.util.Map;
  * A pool's worker JVM as the pool holds it: the process, this JVM's non-blocking ends of its
  * channel, and the tail of its stderr. It is started like a {@code JvmProcess} child (same
  * {@code java}, class path, module path and access options, plus the pool's options), as a
- * daemon child with a lifeline, in {@code --worker} mode (see {@link WorkerLoop}).
+ * daemon child with a lifeline, in {@code --worker} mode (see {@code child.WorkerLoop}).
  */
 public final class WorkerJvm {
     /** Tests only: milliseconds to wait between the spawn and the setup frame, to widen that window. */
@@ -37,7 +42,7 @@ public final class WorkerJvm {
         ChildJvm jvm = ChildJvm.spawn(LaunchSpec.of(config), "--worker", setup.name(), true);
         WorkerJvm worker = new WorkerJvm(jvm);
         try {
-            JvmChildren.register(jvm, true, Duration.ZERO);
+            ExitPolicy.track(jvm.child(), true, Duration.ZERO);
             byte[] payload = setup.encode();
             WireBuffer frame = new WireBuffer(payload.length + Protocol.POOL_HEADER);
             frame.frame(Protocol.SETUP, Protocol.NO_JOB, payload);

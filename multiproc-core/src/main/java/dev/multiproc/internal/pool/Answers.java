@@ -2,12 +2,12 @@ package dev.multiproc.internal.pool;
 
 import dev.multiproc.ChildFailedException;
 import dev.multiproc.MultiprocException;
-import dev.multiproc.internal.jvm.Protocol;
-import dev.multiproc.internal.jvm.RemoteFailure;
-import dev.multiproc.internal.jvm.RemoteThrowable;
-import dev.multiproc.internal.jvm.SerialLimits;
-import dev.multiproc.internal.jvm.Values;
-import dev.multiproc.internal.jvm.WireReader;
+import dev.multiproc.internal.wire.Protocol;
+import dev.multiproc.internal.wire.RemoteFailure;
+import dev.multiproc.internal.wire.RemoteThrowable;
+import dev.multiproc.internal.wire.SerialLimits;
+import dev.multiproc.internal.wire.Values;
+import dev.multiproc.internal.wire.WireReader;
 import java.io.EOFException;
 import java.util.concurrent.CancellationException;
 

@@ -1,6 +1,6 @@
 package dev.multiproc.internal.pool;
 
-import dev.multiproc.internal.jvm.Protocol;
+import dev.multiproc.internal.wire.Protocol;
 import java.util.ArrayList;
 import java.util.List;
 

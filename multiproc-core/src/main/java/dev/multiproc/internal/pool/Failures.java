@@ -2,8 +2,8 @@ package dev.multiproc.internal.pool;
 
 import dev.multiproc.ExitStatus;
 import dev.multiproc.WorkerDiedException;
-import dev.multiproc.internal.jvm.RemoteFailure;
-import dev.multiproc.internal.jvm.SerialLimits;
+import dev.multiproc.internal.wire.RemoteFailure;
+import dev.multiproc.internal.wire.SerialLimits;
 import java.io.IOException;
 
 /** The exceptions a pool reports for its workers' deaths, with messages a person can act on. */

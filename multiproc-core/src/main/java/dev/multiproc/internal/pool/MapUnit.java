@@ -1,7 +1,7 @@
 package dev.multiproc.internal.pool;
 
-import dev.multiproc.internal.jvm.Protocol;
-import dev.multiproc.internal.jvm.WireBuffer;
+import dev.multiproc.internal.wire.Protocol;
+import dev.multiproc.internal.wire.WireBuffer;
 
 /** Elements {@code [from, from+count)} of a map call: one APPLY frame, or one CHUNK frame. */
 final class MapUnit extends Unit {

@@ -1,9 +1,9 @@
 package dev.multiproc.internal.pool;
 
 import dev.multiproc.MultiprocException;
-import dev.multiproc.internal.jvm.Serial;
-import dev.multiproc.internal.jvm.Values;
-import dev.multiproc.internal.jvm.WireBuffer;
+import dev.multiproc.internal.wire.Serial;
+import dev.multiproc.internal.wire.Values;
+import dev.multiproc.internal.wire.WireBuffer;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;

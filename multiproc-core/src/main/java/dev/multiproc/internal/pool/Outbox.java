@@ -1,9 +1,9 @@
 package dev.multiproc.internal.pool;
 
 import dev.multiproc.internal.io.Fd;
-import dev.multiproc.internal.jvm.Protocol;
-import dev.multiproc.internal.jvm.WireBuffer;
 import dev.multiproc.internal.posix.Fds;
+import dev.multiproc.internal.wire.Protocol;
+import dev.multiproc.internal.wire.WireBuffer;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 

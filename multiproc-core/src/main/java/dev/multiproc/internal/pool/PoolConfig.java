@@ -1,6 +1,6 @@
 package dev.multiproc.internal.pool;
 
-import dev.multiproc.internal.jvm.SerialLimits;
+import dev.multiproc.internal.wire.SerialLimits;
 import java.time.Duration;
 import java.util.List;
 

@@ -1,10 +1,10 @@
 package dev.multiproc.internal.pool;
 
 import dev.multiproc.internal.engine.Engine;
-import dev.multiproc.internal.jvm.Protocol;
 import dev.multiproc.internal.posix.Epoll;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
+import dev.multiproc.internal.wire.Protocol;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

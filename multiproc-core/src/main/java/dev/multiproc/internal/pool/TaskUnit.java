@@ -1,7 +1,7 @@
 package dev.multiproc.internal.pool;
 
-import dev.multiproc.internal.jvm.Protocol;
-import dev.multiproc.internal.jvm.WireBuffer;
+import dev.multiproc.internal.wire.Protocol;
+import dev.multiproc.internal.wire.WireBuffer;
 
 /**
  * A task given to {@code submit} or {@code execute}: its serialized {@code Callable}, and

@@ -1,6 +1,6 @@
 package dev.multiproc.internal.pool;
 
-import dev.multiproc.internal.jvm.WireBuffer;
+import dev.multiproc.internal.wire.WireBuffer;
 
 /**
  * One job as it travels: what one job frame carries to a worker, answered by one frame. Its

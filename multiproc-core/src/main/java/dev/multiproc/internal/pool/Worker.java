@@ -1,10 +1,10 @@
 package dev.multiproc.internal.pool;
 
 import dev.multiproc.internal.io.Fd;
-import dev.multiproc.internal.jvm.FrameBuffer;
-import dev.multiproc.internal.jvm.Protocol;
 import dev.multiproc.internal.jvm.WorkerJvm;
 import dev.multiproc.internal.posix.Fds;
+import dev.multiproc.internal.wire.FrameBuffer;
+import dev.multiproc.internal.wire.Protocol;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;

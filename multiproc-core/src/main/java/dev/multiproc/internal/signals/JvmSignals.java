@@ -1,24 +1,18 @@
 package dev.multiproc.internal.signals;
 
 import dev.multiproc.Signal;
-import java.lang.invoke.LambdaMetafactory;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.InvocationTargetException;
-import java.util.function.BinaryOperator;
-import java.util.function.Function;
+import dev.multiproc.internal.child.SignalHandlers;
 import java.util.function.IntConsumer;
 
 /**
  * Java-level signal handlers in this JVM, through {@code sun.misc.Signal} (module
- * {@code jdk.unsupported}), reached by method handles: naming it in source makes {@code javac}
- * warn about an internal proprietary API, which the build treats as an error.
+ * {@code jdk.unsupported}), which {@link SignalHandlers} reaches: chained to the handler they
+ * replace, restorable, and the record of the signal that stops this JVM.
  *
  * <h2>Chaining</h2>
  * A handler installed to chain runs its action and then the Java handler it replaced, so the
  * JVM still does what it did before: for SIGTERM, SIGINT and SIGHUP that is the JDK's own
- * handler, which runs the shutdown hooks and exits with 128+N (in a child JVM, {@link SignalExit}
+ * handler, which runs the shutdown hooks and exits with 128+N (in a child JVM, {@code SignalExit}
  * takes its place, so that the child dies by the signal). A default disposition is not
  * re-enacted (for SIGUSR1/2 it would end the JVM). If the signal was ignored, nothing is
  * installed (as {@code nohup} expects). Actions run on the thread the JVM starts for each
@@ -82,12 +76,7 @@ public final class JvmSignals {
 
         /** Puts back the handler that was there before. */
         public void restore() {
-            try {
-                Api api = Api.INSTANCE;
-                api.handle(api.newSignal.apply(name), previous);
-            } catch (Throwable t) {
-                throw new IllegalStateException("cannot restore the handler of SIG" + name, t);
-            }
+            SignalHandlers.restore(name, previous);
         }
     }
 
@@ -101,42 +90,32 @@ public final class JvmSignals {
      *     suspension signal): replacing that handler would break the JVM
      */
     public static Installed install(String name, IntConsumer action, boolean chain) {
-        Api api = Api.INSTANCE;
-        try {
-            Object signal = api.newSignal.apply(name);
-            Dispatch dispatch = new Dispatch(api, number(name), action, chain);
-            Object previous = api.handle(signal, api.handlerFor(dispatch));
-            dispatch.replaced(previous);
-            if (previous == api.sigIgn) {
-                api.handle(signal, api.sigIgn);
-                throw new IllegalArgumentException("SIG" + name + " is ignored in this JVM (as under nohup)");
-            }
-            if (isNative(previous)) {
-                api.handle(signal, previous);
-                throw new IllegalStateException("the JVM handles SIG" + name + " itself");
-            }
-            return new Installed(name, previous);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw e; // the JVM's own "Signal already used by VM or OS", or ours above
-        } catch (Throwable t) {
-            throw new IllegalStateException("sun.misc.Signal is not usable in this runtime", t);
+        Dispatch dispatch = new Dispatch(number(name), action, chain);
+        Object previous = SignalHandlers.install(name, dispatch);
+        dispatch.replaced(previous);
+        if (SignalHandlers.isIgnored(previous)) {
+            SignalHandlers.restore(name, previous);
+            throw new IllegalArgumentException("SIG" + name + " is ignored in this JVM (as under nohup)");
         }
+        if (SignalHandlers.isNative(previous)) {
+            SignalHandlers.restore(name, previous);
+            throw new IllegalStateException("the JVM handles SIG" + name + " itself");
+        }
+        return new Installed(name, previous);
     }
 
     /**
      * The handler's state: the action, and the handler it replaced, which a signal arriving
      * between the installation and {@link #replaced} waits for, so that it is chained all the same.
      */
-    private static final class Dispatch {
-        private final Api api;
+    private static final class Dispatch implements SignalHandlers.Action {
         private final int number;
         private final IntConsumer action;
         private final boolean chain;
         private boolean known;
         private Object previous;
 
-        Dispatch(Api api, int number, IntConsumer action, boolean chain) {
-            this.api = api;
+        Dispatch(int number, IntConsumer action, boolean chain) {
             this.number = number;
             this.action = action;
             this.chain = chain;
@@ -154,25 +133,15 @@ public final class JvmSignals {
             }
             return previous;
         }
-    }
 
-    /** What every handler installed here runs, on the thread the JVM starts for the signal. */
-    private static void dispatch(Dispatch d, Object signal) throws Throwable {
-        d.action.accept(d.number);
-        if (d.chain) {
-            chain(d.api, signal, d.previous());
+        /** What the installed handler runs, on the thread the JVM starts for the signal. */
+        @Override
+        public void handle(Object signal) throws Throwable {
+            action.accept(number);
+            if (chain) {
+                chain(signal, previous());
+            }
         }
-    }
-
-    /**
-     * True for what {@code sun.misc.Signal.handle} returns when the JVM had a native handler
-     * there (such as its thread-suspension signal, SIGUSR2 by default on Linux): an adapter
-     * around {@code jdk.internal.misc.Signal$NativeHandler}, whose {@code toString} is the
-     * wrapped handler's. That is the only mark the JDK leaves visible; if it ever changes, the
-     * handler is replaced as {@code sun.misc.Signal} itself would replace it.
-     */
-    private static boolean isNative(Object handler) {
-        return handler != null && String.valueOf(handler).contains("Signal$NativeHandler");
     }
 
     /** The number of signal {@code name} ({@code "TERM"}): Linux's, as {@link Signal} has them. */
@@ -184,86 +153,11 @@ public final class JvmSignals {
      * Runs the handler this one replaced, if it is a Java handler (the JDK's, which stops the
      * JVM for TERM, INT and HUP, or another one). The default disposition is not re-enacted:
      * for SIGUSR1 and SIGUSR2 it would end the JVM, which a forwarded signal must not do.
-     * Core reflection is good enough here: it runs when a signal came, not at start-up.
      */
-    private static void chain(Api api, Object signal, Object previous) throws Throwable {
-        if (previous == null || previous == api.sigIgn || previous == api.sigDfl) {
+    private static void chain(Object signal, Object previous) throws Throwable {
+        if (previous == null || SignalHandlers.isIgnored(previous) || SignalHandlers.isDefault(previous)) {
             return;
         }
-        try {
-            api.handlerClass.getMethod("handle", api.signalClass).invoke(previous, signal);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
-    }
-
-    /**
-     * What calls {@code sun.misc.Signal} and makes its handlers, resolved once. Everything a
-     * start-up needs is a class made by {@link LambdaMetafactory}, as a lambda is: a handler
-     * object, and functions that call the constructor and {@code handle} directly. A child JVM
-     * installs handlers before its task runs: in a fresh JVM, a {@link java.lang.reflect.Proxy}
-     * cost about 15 ms to generate its class, and with core reflection's first calls a child's
-     * three handlers cost about 19 ms of CPU against 12 ms this way (paired runs on a busy
-     * machine, without the AOT cache; about 5 ms with it). Only chaining, when a signal came,
-     * uses core reflection.
-     */
-    private static final class Api {
-        static final Api INSTANCE = new Api();
-
-        final Class<?> signalClass;
-        final Class<?> handlerClass;
-        final Function<String, Object> newSignal;
-        final BinaryOperator<Object> handle;
-        final MethodHandle handlerFactory;
-        final Object sigDfl;
-        final Object sigIgn;
-
-        @SuppressWarnings("unchecked")
-        private Api() {
-            try {
-                signalClass = Class.forName("sun.misc.Signal");
-                handlerClass = Class.forName("sun.misc.SignalHandler");
-                MethodHandles.Lookup lookup = MethodHandles.lookup();
-                MethodHandles.Lookup open = MethodHandles.publicLookup();
-                newSignal = (Function<String, Object>) function(lookup, Function.class, MethodType.methodType(
-                        Object.class, Object.class), open.findConstructor(signalClass,
-                        MethodType.methodType(void.class, String.class)), MethodType.methodType(signalClass, String.class))
-                        .invokeExact();
-                MethodType handleType = MethodType.methodType(handlerClass, signalClass, handlerClass);
-                handle = (BinaryOperator<Object>) function(lookup, BinaryOperator.class, MethodType.methodType(
-                        Object.class, Object.class, Object.class), open.findStatic(signalClass, "handle", handleType),
-                        handleType).invokeExact();
-                MethodType handles = MethodType.methodType(void.class, signalClass);
-                handlerFactory = LambdaMetafactory.metafactory(lookup, "handle",
-                                MethodType.methodType(handlerClass, Dispatch.class), handles,
-                                lookup.findStatic(JvmSignals.class, "dispatch",
-                                        MethodType.methodType(void.class, Dispatch.class, Object.class)), handles)
-                        .getTarget().asType(MethodType.methodType(Object.class, Dispatch.class));
-                sigDfl = handlerClass.getField("SIG_DFL").get(null);
-                sigIgn = handlerClass.getField("SIG_IGN").get(null);
-            } catch (Throwable e) {
-                throw new IllegalStateException("sun.misc.Signal is not usable", e);
-            }
-        }
-
-        /**
-         * What makes an instance of {@code type} whose one method {@code apply}, of type
-         * {@code erased}, calls {@code target}; invoked exactly, as {@code ()type}.
-         */
-        private static MethodHandle function(MethodHandles.Lookup lookup, Class<?> type, MethodType erased,
-                                             MethodHandle target, MethodType instantiated) throws Throwable {
-            return LambdaMetafactory.metafactory(lookup, "apply", MethodType.methodType(type), erased, target,
-                    instantiated).getTarget();
-        }
-
-        /** A {@code sun.misc.SignalHandler} that runs {@link #dispatch} with {@code d}. */
-        Object handlerFor(Dispatch d) throws Throwable {
-            return (Object) handlerFactory.invokeExact(d);
-        }
-
-        /** {@code sun.misc.Signal.handle(signal, handler)}: installs it, returns the one it replaced. */
-        Object handle(Object signal, Object handler) {
-            return handle.apply(signal, handler);
-        }
+        SignalHandlers.run(previous, signal);
     }
 }

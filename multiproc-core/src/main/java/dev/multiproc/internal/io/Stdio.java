@@ -1,10 +1,9 @@
-package dev.multiproc.internal.engine;
+package dev.multiproc.internal.io;
 
 import dev.multiproc.ProcessStartException;
 import dev.multiproc.Redirect;
-import dev.multiproc.internal.io.Fd;
-import dev.multiproc.internal.io.PipeInputStream;
-import dev.multiproc.internal.io.PipeOutputStream;
+import dev.multiproc.internal.engine.Engine;
+import dev.multiproc.internal.engine.SpawnPlan;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
 import java.io.IOException;

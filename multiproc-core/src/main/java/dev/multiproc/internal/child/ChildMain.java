@@ -1,6 +1,11 @@
-package dev.multiproc.internal.jvm;
+package dev.multiproc.internal.child;
 
-import dev.multiproc.internal.signals.SignalExit;
+import dev.multiproc.internal.wire.FilterVerdict;
+import dev.multiproc.internal.wire.Protocol;
+import dev.multiproc.internal.wire.RemoteFailure;
+import dev.multiproc.internal.wire.Serial;
+import dev.multiproc.internal.wire.SerialLimits;
+import dev.multiproc.internal.wire.TaskHeader;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -18,7 +23,8 @@ import java.util.concurrent.Callable;
  * and SIGHUP run the shutdown hooks and then end it by that signal ({@link SignalExit}).
  *
  * <p>It must start fast, so it loads little: {@code java.io}, serialization and nothing of the
- * library's engine or native layer, and no lambda of its own. It keeps its own references to
+ * library's engine or native layer, and no lambda of its own (its package uses only the wire:
+ * see {@code docs/decisions.md}, "Packages"). It keeps its own references to
  * its standard streams ({@link ChildStdio}): the task may replace them. Arguments:
  * {@code --parent=PID} (for the {@link Lifeline}), then optionally {@code --spare}: warm the
  * serialization machinery, then wait for a task; or {@code --worker}: be a pool's worker,

@@ -1,4 +1,4 @@
-package dev.multiproc.internal.jvm;
+package dev.multiproc.internal.wire;
 
 import java.io.IOException;
 
@@ -23,7 +23,12 @@ public record WorkerSetup(String name, String filter, byte[] initializer, int ke
         return java.util.Arrays.copyOf(out.array(), out.length());
     }
 
-    static WorkerSetup decode(byte[] payload) throws IOException {
+    /**
+     * Reads a SETUP frame's payload.
+     *
+     * @throws IOException if the payload is malformed
+     */
+    public static WorkerSetup decode(byte[] payload) throws IOException {
         WireReader in = new WireReader(payload);
         String name = getString(in);
         String filter = getString(in);

@@ -1,4 +1,4 @@
-package dev.multiproc.internal.jvm;
+package dev.multiproc.internal.wire;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -51,7 +51,7 @@ public record RemoteFailure(Kind kind, List<Remote> chain, byte[] serialized) {
     }
 
     /** Encodes {@code t} for a FAILURE frame; in the child. */
-    static byte[] encode(Kind kind, Throwable t) {
+    public static byte[] encode(Kind kind, Throwable t) {
         List<Throwable> chain = new ArrayList<>();
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable c = t; c != null && chain.size() < MAX_CHAIN && seen.add(c); c = c.getCause()) {

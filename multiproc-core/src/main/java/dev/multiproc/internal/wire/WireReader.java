@@ -1,4 +1,4 @@
-package dev.multiproc.internal.jvm;
+package dev.multiproc.internal.wire;
 
 import java.io.EOFException;
 
@@ -21,7 +21,7 @@ public final class WireReader {
     }
 
     /** The payload. */
-    byte[] array() {
+    public byte[] array() {
         return bytes;
     }
 

@@ -1,4 +1,4 @@
-package dev.multiproc.internal.jvm;
+package dev.multiproc.internal.wire;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -15,7 +15,7 @@ import java.io.ObjectInputStream;
  * that failed; that check is then taken apart: the class alone against the class patterns, then
  * each limit alone. Only failures pay for this second reading.
  */
-final class FilterVerdict {
+public final class FilterVerdict {
     /** Every explanation holds this phrase, so that the parent knows a rejection from the child's message. */
     static final String MARK = "rejected by the deserialization filter";
 
@@ -31,12 +31,12 @@ final class FilterVerdict {
     }
 
     /** True if {@code e} is {@link Serial#deserialize}'s report of a rejection by the filter. */
-    static boolean isRejection(Throwable e) {
+    public static boolean isRejection(Throwable e) {
         return e instanceof InvalidClassException && e.getMessage() != null && e.getMessage().contains(MARK);
     }
 
     /** True if the child's failure {@code f} is a rejection by the filter, as {@link #rejection} reports it. */
-    static boolean isRejection(RemoteFailure f) {
+    public static boolean isRejection(RemoteFailure f) {
         return InvalidClassException.class.getName().equals(f.className()) && f.message() != null
                 && f.message().contains(MARK);
     }
@@ -47,15 +47,15 @@ final class FilterVerdict {
      * rejected by the deserialization filter "maxbytes=...;!com.x.*"}; {@code cause} is the
      * original report.
      */
-    static InvalidClassException rejection(byte[] bytes, int offset, int length, SerialLimits limits,
-                                           ClassLoader loader, Throwable cause) {
+    public static InvalidClassException rejection(byte[] bytes, int offset, int length, SerialLimits limits,
+                                                  ClassLoader loader, Throwable cause) {
         InvalidClassException e = new InvalidClassException(null, explain(bytes, offset, length, limits, loader));
         e.initCause(cause);
         return e;
     }
 
     /** What {@code limits} rejects in the stream, as a phrase holding {@link #MARK}. */
-    static String explain(byte[] bytes, int offset, int length, SerialLimits limits, ClassLoader loader) {
+    public static String explain(byte[] bytes, int offset, int length, SerialLimits limits, ClassLoader loader) {
         Check first = firstRejected(bytes, offset, length, limits, loader);
         String filter = "\"" + limits + "\"";
         if (first == null) {

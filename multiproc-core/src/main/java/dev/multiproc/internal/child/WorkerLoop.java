@@ -1,5 +1,14 @@
-package dev.multiproc.internal.jvm;
+package dev.multiproc.internal.child;
 
+import dev.multiproc.internal.wire.FrameBuffer;
+import dev.multiproc.internal.wire.Protocol;
+import dev.multiproc.internal.wire.RemoteFailure;
+import dev.multiproc.internal.wire.Serial;
+import dev.multiproc.internal.wire.SerialLimits;
+import dev.multiproc.internal.wire.Values;
+import dev.multiproc.internal.wire.WireBuffer;
+import dev.multiproc.internal.wire.WireReader;
+import dev.multiproc.internal.wire.WorkerSetup;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;

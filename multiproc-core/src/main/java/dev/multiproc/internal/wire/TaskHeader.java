@@ -1,4 +1,4 @@
-package dev.multiproc.internal.jvm;
+package dev.multiproc.internal.wire;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -37,9 +37,14 @@ public record TaskHeader(String name, boolean survivesParent, String filter, int
     }
 
     /** A TASK frame's payload split into its header and the task's bytes. */
-    record Parsed(TaskHeader header, byte[] task) {}
+    public record Parsed(TaskHeader header, byte[] task) {}
 
-    static Parsed parse(byte[] payload) throws IOException {
+    /**
+     * Splits a TASK frame's payload into its header and the task's bytes.
+     *
+     * @throws IOException if the payload is malformed
+     */
+    public static Parsed parse(byte[] payload) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
         TaskHeader header = new TaskHeader(in.readUTF(), in.readBoolean(), in.readUTF(), in.readInt());
         int length = in.readInt();

@@ -1,6 +1,5 @@
-package dev.multiproc.internal.jvm;
+package dev.multiproc.internal.child;
 
-import dev.multiproc.internal.signals.SignalExit;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,4 @@
-package dev.multiproc.internal.signals;
-
-import dev.multiproc.internal.posix.ExitHandlers;
-import java.util.function.IntConsumer;
+package dev.multiproc.internal.child;
 
 /**
  * In a child JVM: SIGTERM, SIGINT and SIGHUP run the shutdown hooks, as the JDK's own handler
@@ -35,22 +32,31 @@ import java.util.function.IntConsumer;
  * halts in a child ({@code Lifeline}) use {@link #haltStatus} to keep to N. The signal is not
  * handled at all under {@code -Xrs}, and an ignored one (as under {@code nohup}) stays ignored.
  */
-public final class SignalExit implements IntConsumer {
+final class SignalExit implements SignalHandlers.Action {
+    /** The signals that stop a JVM, by name, and their numbers on Linux. */
     private static final String[] STOPPING = {"TERM", "INT", "HUP"};
+    private static final int[] NUMBERS = {15, 2, 1};
     /** For tests: a pause between the hook's registration and the exit, which widens the race with another exit. */
     private static final long TEST_DELAY_MILLIS = Long.getLong("dev.multiproc.test.signalExitDelayMillis", 0);
     private static volatile int raising;
 
-    private SignalExit() {}
+    private final int signal;
+
+    private SignalExit(int signal) {
+        this.signal = signal;
+    }
 
     /** Installs the handlers for SIGTERM, SIGINT and SIGHUP in this (child) JVM, in place of the JDK's. */
-    public static void install() {
-        SignalExit handler = new SignalExit();
-        for (String name : STOPPING) {
+    static void install() {
+        for (int i = 0; i < STOPPING.length; i++) {
             try {
-                JvmSignals.install(name, handler, false);
+                Object previous = SignalHandlers.install(STOPPING[i], new SignalExit(NUMBERS[i]));
+                if (SignalHandlers.isIgnored(previous) || SignalHandlers.isNative(previous)) {
+                    // Ignored (as under nohup), or the JVM's own: it stays as it was.
+                    SignalHandlers.restore(STOPPING[i], previous);
+                }
             } catch (IllegalArgumentException | IllegalStateException e) {
-                // -Xrs, or ignored: the JVM's disposition stays as it is
+                // -Xrs: the JVM's disposition stays as it is
             }
         }
     }
@@ -60,14 +66,14 @@ public final class SignalExit implements IntConsumer {
      * signal this JVM is dying by, once its exit handlers are registered (they would turn
      * {@code code} into a signal).
      */
-    public static int haltStatus(int code) {
+    static int haltStatus(int code) {
         int signal = raising;
         return signal != 0 ? signal : code;
     }
 
-    /** On the thread the JVM starts for the signal. */
+    /** On the thread the JVM starts for the signal (this handler's own: its number is {@link #signal}). */
     @Override
-    public void accept(int signal) {
+    public void handle(Object sunMiscSignal) {
         boolean linked = linkable();
         int status = linked ? signal : 128 + signal;
         Thread exiting = Thread.currentThread();

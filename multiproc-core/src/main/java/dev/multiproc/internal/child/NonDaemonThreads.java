@@ -1,4 +1,4 @@
-package dev.multiproc.internal.jvm;
+package dev.multiproc.internal.child;
 
 /**
  * Waits for the threads that keep a JVM alive: a child JVM ends, as any JVM whose {@code main}

@@ -1,4 +1,4 @@
-package dev.multiproc.internal.jvm;
+package dev.multiproc.internal.wire;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -54,7 +54,7 @@ import java.util.Arrays;
  * <h2>End of file</h2>
  * The parent keeps its end of {@link #TO_CHILD_FD} open for as long as the child lives; a warm
  * spare that reads end of file there before a task came knows its parent is gone and exits
- * (a child that runs a task watches its parent with the {@link Lifeline}). The child's exit
+ * (a child that runs a task watches its parent with its lifeline, {@code Lifeline}). The child's exit
  * closes {@link #FROM_CHILD_FD}; a child that ends without a reply frame is reported with its
  * exit status and the tail of its stderr.
  */

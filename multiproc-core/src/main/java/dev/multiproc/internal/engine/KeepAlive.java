@@ -1,4 +1,4 @@
-package dev.multiproc.internal.jvm;
+package dev.multiproc.internal.engine;
 
 /**
  * A non-daemon thread that exists exactly while at least one non-daemon child JVM runs, so that
