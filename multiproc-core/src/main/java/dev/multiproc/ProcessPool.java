@@ -1,19 +1,23 @@
 package dev.multiproc;
 
 import dev.multiproc.internal.jvm.FirstStart;
+import dev.multiproc.internal.jvm.JvmConfig;
+import dev.multiproc.internal.launch.Checks;
+import dev.multiproc.internal.launch.ChildSettings;
 import dev.multiproc.internal.pool.Maps;
 import dev.multiproc.internal.pool.PoolConfig;
 import dev.multiproc.internal.pool.PoolCore;
 import dev.multiproc.internal.pool.RunnableCall;
 import dev.multiproc.internal.pool.UnstartedTask;
 import dev.multiproc.internal.wire.Serial;
-import dev.multiproc.internal.wire.SerialLimits;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -544,19 +548,27 @@ public final class ProcessPool implements ExecutorService {
 
     /**
      * Settings for a pool. Every setting has a default; {@link #build()} starts a pool with the
-     * settings of that moment.
+     * settings of that moment. A setting of one value takes the last value given;
+     * {@link #jvmOptions}, {@link #systemProperty}, {@link #env}, {@link #envBytes} and
+     * {@link #envRemove} add to what was given before (the last value of a key winning), and
+     * {@link #environment} replaces the whole environment. The setters shared with
+     * {@link Command} and {@link JvmProcess.Builder} mean the same on all three; a pool has no
+     * {@code daemon} or {@code survivesParent}: its workers are daemons that end with it.
      */
     public static final class Builder {
-        private String name;
+        private JvmConfig config = JvmConfig.forWorkers();
         private int workers = Runtime.getRuntime().availableProcessors();
-        private List<String> jvmOptions = List.of();
         private Task<?> initializer;
         private int maxTasksPerWorker;
         private Duration taskTimeout;
         private int queueCapacity = Integer.MAX_VALUE;
-        private SerialLimits limits = SerialLimits.defaults();
 
         private Builder() {}
+
+        private Builder child(ChildSettings settings) {
+            config = config.withChild(settings);
+            return this;
+        }
 
         /**
          * How many worker JVMs the pool keeps; default: the number of processors.
@@ -564,23 +576,118 @@ public final class ProcessPool implements ExecutorService {
          * @throws IllegalArgumentException if {@code workers} is less than 1
          */
         public Builder workers(int workers) {
-            if (workers < 1) {
-                throw new IllegalArgumentException("workers must be at least 1: " + workers);
-            }
-            this.workers = workers;
+            this.workers = Checks.atLeast(workers, 1, "workers");
             return this;
         }
 
         /**
-         * Options for each worker's {@code java} command, such as {@code -Xmx2g}; they come after
-         * multiproc's own, so they win. Replaces options given before.
+         * Adds options for each worker's {@code java} command, such as {@code -Xmx2g}, after
+         * those given before; they come after multiproc's own, so they win.
          *
          * @throws IllegalArgumentException for an option that does not start with {@code -},
          *     holds a NUL, or would replace the worker's main class ({@code -jar}, {@code -m})
          */
         public Builder jvmOptions(String... options) {
-            this.jvmOptions = JvmOptions.checked(options);
+            config = config.withJvmOptions(options);
             return this;
+        }
+
+        /**
+         * Sets a system property in each worker ({@code -Dkey=value}).
+         *
+         * @throws IllegalArgumentException if the key is empty or holds {@code =}, or either holds NUL
+         */
+        public Builder systemProperty(String key, String value) {
+            config = config.withSystemProperty(key, value);
+            return this;
+        }
+
+        /**
+         * Sets an environment variable for each worker, on top of this JVM's environment (or
+         * the one given to {@link #environment}), as {@link Command#env} does.
+         *
+         * @throws IllegalArgumentException if the name is empty or holds {@code =} or NUL, or
+         *     the value holds NUL, or either has no UTF-8 form (a lone surrogate)
+         */
+        public Builder env(String name, String value) {
+            return child(config.child().withEnv(name, value));
+        }
+
+        /**
+         * Sets an environment variable for each worker from bytes, as {@link Command#envBytes} does.
+         *
+         * @throws IllegalArgumentException if the name is empty or holds {@code =} or NUL, or
+         *     the value holds NUL
+         */
+        public Builder envBytes(byte[] name, byte[] value) {
+            return child(config.child().withEnvBytes(name, value));
+        }
+
+        /**
+         * Removes one variable from each worker's environment, as {@link Command#envRemove} does.
+         *
+         * @throws IllegalArgumentException for a name as {@link #env} refuses
+         */
+        public Builder envRemove(String name) {
+            return child(config.child().withEnvRemoved(name));
+        }
+
+        /**
+         * Replaces each worker's whole environment with {@code environment} (earlier
+         * {@link #env} and {@link #envRemove} calls are dropped), as {@link Command#environment} does.
+         *
+         * @throws IllegalArgumentException for a name or value as {@link #env} refuses
+         */
+        public Builder environment(Map<String, String> environment) {
+            return child(config.child().withEnvironment(environment));
+        }
+
+        /**
+         * Runs each worker in {@code directory} instead of this JVM's working directory.
+         *
+         * @throws NullPointerException if {@code directory} is null
+         */
+        public Builder directory(Path directory) {
+            return child(config.child().withDirectory(directory));
+        }
+
+        /**
+         * Where each worker's stdin comes from: {@link Redirect#DISCARD} (the default),
+         * {@link Redirect#INHERIT} or {@link Redirect#from}.
+         *
+         * @throws IllegalArgumentException for an output redirect, or {@link Redirect#PIPE}
+         *     (nothing here could write into it)
+         */
+        public Builder stdin(Redirect redirect) {
+            ChildSettings settings = config.child().withStdin(redirect);
+            Checks.notPipe(redirect, "stdin", "a pool's workers");
+            return child(settings);
+        }
+
+        /**
+         * Where each worker's stdout goes: {@link Redirect#INHERIT} (the default),
+         * {@link Redirect#DISCARD} or a file.
+         *
+         * @throws IllegalArgumentException for an input redirect, {@link Redirect#TO_STDOUT}, or
+         *     {@link Redirect#PIPE} (nothing here could read it)
+         */
+        public Builder stdout(Redirect redirect) {
+            ChildSettings settings = config.child().withStdout(redirect);
+            Checks.notPipe(redirect, "stdout", "a pool's workers");
+            return child(settings);
+        }
+
+        /**
+         * Where each worker's stderr goes: as {@link #stdout}, or {@link Redirect#TO_STDOUT}.
+         * With {@link Redirect#INHERIT} (the default) it passes through this JVM, which keeps
+         * its last 8 KiB for {@link WorkerDiedException}.
+         *
+         * @throws IllegalArgumentException for an input redirect, or {@link Redirect#PIPE}
+         */
+        public Builder stderr(Redirect redirect) {
+            ChildSettings settings = config.child().withStderr(redirect);
+            Checks.notPipe(redirect, "stderr", "a pool's workers");
+            return child(settings);
         }
 
         /**
@@ -606,10 +713,7 @@ public final class ProcessPool implements ExecutorService {
          * @throws IllegalArgumentException if {@code tasks} is less than 1
          */
         public Builder maxTasksPerWorker(int tasks) {
-            if (tasks < 1) {
-                throw new IllegalArgumentException("maxTasksPerWorker must be at least 1: " + tasks);
-            }
-            this.maxTasksPerWorker = tasks;
+            this.maxTasksPerWorker = Checks.atLeast(tasks, 1, "maxTasksPerWorker");
             return this;
         }
 
@@ -622,11 +726,7 @@ public final class ProcessPool implements ExecutorService {
          * @throws IllegalArgumentException if {@code timeout} is zero or negative
          */
         public Builder taskTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("taskTimeout must be positive: " + timeout);
-            }
-            this.taskTimeout = timeout;
+            this.taskTimeout = Checks.positive(timeout, "taskTimeout");
             return this;
         }
 
@@ -641,10 +741,7 @@ public final class ProcessPool implements ExecutorService {
          * @throws IllegalArgumentException if {@code capacity} is less than 1
          */
         public Builder queueCapacity(int capacity) {
-            if (capacity < 1) {
-                throw new IllegalArgumentException("queueCapacity must be at least 1: " + capacity);
-            }
-            this.queueCapacity = capacity;
+            this.queueCapacity = Checks.atLeast(capacity, 1, "queueCapacity");
             return this;
         }
 
@@ -655,28 +752,23 @@ public final class ProcessPool implements ExecutorService {
          * @throws IllegalArgumentException if the name is empty or holds a NUL
          */
         public Builder name(String name) {
-            Objects.requireNonNull(name, "name");
-            if (name.isEmpty() || name.indexOf('\0') >= 0) {
-                throw new IllegalArgumentException("name must be non-empty and hold no NUL: \""
-                        + name.replace("\0", "\\0") + "\"");
-            }
-            this.name = name;
+            config = config.withName(name);
             return this;
         }
 
         /**
          * Adds to the deserialization filter used for tasks and arguments (in the workers) and
-         * for results and exceptions (here), as {@link JvmProcess.Builder#deserializationFilter}.
-         * The defaults are {@code maxbytes=1073741824;maxdepth=5000;maxrefs=50000000;
-         * maxarray=268435456}, and whatever the pattern, the arrays of one stream may hold no more
-         * elements in all than the stream has bytes (plus 4,096): a small stream cannot announce
-         * arrays that would take gigabytes. {@code maxbytes} also bounds a frame on the channel.
+         * for results and exceptions (here), as {@link JvmProcess.Builder#deserializationFilter};
+         * a second call replaces the first. The defaults are {@code maxbytes=1073741824;
+         * maxdepth=5000;maxrefs=50000000;maxarray=268435456}, and whatever the pattern, the arrays
+         * of one stream may hold no more elements in all than the stream has bytes (plus 4,096):
+         * a small stream cannot announce arrays that would take gigabytes. {@code maxbytes} also
+         * bounds a frame on the channel.
          *
          * @throws IllegalArgumentException if the pattern is malformed
          */
         public Builder deserializationFilter(String pattern) {
-            Objects.requireNonNull(pattern, "pattern");
-            this.limits = SerialLimits.parse(pattern);
+            config = config.withDeserializationFilter(pattern);
             return this;
         }
 
@@ -684,14 +776,16 @@ public final class ProcessPool implements ExecutorService {
          * Starts a pool with these settings. Its workers' JVMs start in the background; tasks
          * submitted meanwhile wait for them.
          *
-         * @throws MultiprocException if a worker cannot be started (such as a missing
-         *     {@code java}); nothing is left running then
+         * @throws ProcessStartException if a worker's JVM cannot be started (such as a missing
+         *     {@code java} or working directory); nothing is left running then
+         * @throws MultiprocException if the pool cannot be started for another reason; nothing
+         *     is left running then
          */
         public ProcessPool build() {
-            String n = name != null ? name : "ProcessPool-" + COUNTER.incrementAndGet();
+            JvmConfig named = config.name() != null ? config : config.withName("ProcessPool-" + COUNTER.incrementAndGet());
             byte[] init = initializer == null ? new byte[0] : serialize(initializer);
-            return new ProcessPool(PoolCore.start(new PoolConfig(n, workers, jvmOptions, init, maxTasksPerWorker,
-                    taskTimeout, queueCapacity, limits)));
+            return new ProcessPool(PoolCore.start(new PoolConfig(named, workers, init, maxTasksPerWorker,
+                    taskTimeout, queueCapacity)));
         }
     }
 }
