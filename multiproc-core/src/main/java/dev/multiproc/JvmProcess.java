@@ -5,12 +5,8 @@ import dev.multiproc.internal.engine.ExitStages;
 import dev.multiproc.internal.jvm.JvmConfig;
 import dev.multiproc.internal.jvm.TaskRun;
 import dev.multiproc.internal.jvm.WarmSpare;
-import dev.multiproc.internal.launch.Checks;
-import dev.multiproc.internal.launch.ChildSettings;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -326,29 +322,19 @@ public final class JvmProcess<T> implements SignalTarget {
 
     /**
      * Settings for a child JVM. Every setting has a default; a builder can make any number of
-     * processes, each with the settings of the moment it was built. A setting of one value
-     * takes the last value given; {@link #jvmOptions}, {@link #systemProperty}, {@link #env},
-     * {@link #envBytes} and {@link #envRemove} add to what was given before (the last value of
-     * a key winning), and {@link #environment} replaces the whole environment. The setters
-     * shared with {@link Command} and {@link ProcessPool.Builder} mean the same on all three.
+     * processes, each with the settings of the moment it was built. The settings it shares with
+     * {@link ProcessPool.Builder} (its name, options, properties, environment, directory,
+     * redirects and filter) mean the same there, and those it shares with {@link Command} mean
+     * the same there too; called twice, a setting of one value takes the last value given, and
+     * the options, properties and variables add up.
      */
-    public static final class Builder {
-        private JvmConfig config = JvmConfig.forProcess();
-
-        private Builder() {}
-
-        private Builder child(ChildSettings settings) {
-            config = config.withChild(settings);
-            return this;
+    public static final class Builder extends JvmBuilder<Builder> {
+        private Builder() {
+            super(JvmConfig.forProcess(), "a child JVM", true);
         }
 
-        /**
-         * A name for people (Python's {@code name}); default {@code JvmProcess-N}.
-         *
-         * @throws IllegalArgumentException if the name is empty or holds a NUL
-         */
-        public Builder name(String name) {
-            config = config.withName(name);
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -361,116 +347,7 @@ public final class JvmProcess<T> implements SignalTarget {
             return child(config.child().withDaemon(daemon));
         }
 
-        /**
-         * Adds options to the child's {@code java} command, such as {@code -Xmx2g}, after those
-         * given before; they come after multiproc's own, so they win.
-         *
-         * @throws IllegalArgumentException for an option that does not start with {@code -},
-         *     holds a NUL, or would replace the child's main class ({@code -jar}, {@code -m},
-         *     {@code --module})
-         */
-        public Builder jvmOptions(String... options) {
-            config = config.withJvmOptions(options);
-            return this;
-        }
-
-        /**
-         * Sets a system property in the child ({@code -Dkey=value}).
-         *
-         * @throws IllegalArgumentException if the key is empty or holds {@code =}, or either holds NUL
-         */
-        public Builder systemProperty(String key, String value) {
-            config = config.withSystemProperty(key, value);
-            return this;
-        }
-
-        /**
-         * Sets an environment variable for the child, on top of this JVM's environment (or the
-         * one given to {@link #environment}), as {@link Command#env} does.
-         *
-         * @throws IllegalArgumentException if the name is empty or holds {@code =} or NUL, or
-         *     the value holds NUL, or either has no UTF-8 form (a lone surrogate)
-         */
-        public Builder env(String name, String value) {
-            return child(config.child().withEnv(name, value));
-        }
-
-        /**
-         * Sets an environment variable for the child from bytes, as {@link Command#envBytes} does.
-         *
-         * @throws IllegalArgumentException if the name is empty or holds {@code =} or NUL, or
-         *     the value holds NUL
-         */
-        public Builder envBytes(byte[] name, byte[] value) {
-            return child(config.child().withEnvBytes(name, value));
-        }
-
-        /**
-         * Removes one variable from the child's environment, as {@link Command#envRemove} does.
-         *
-         * @throws IllegalArgumentException for a name as {@link #env} refuses
-         */
-        public Builder envRemove(String name) {
-            return child(config.child().withEnvRemoved(name));
-        }
-
-        /**
-         * Replaces the child's whole environment with {@code environment} (earlier {@link #env}
-         * and {@link #envRemove} calls are dropped), as {@link Command#environment} does.
-         *
-         * @throws IllegalArgumentException for a name or value as {@link #env} refuses
-         */
-        public Builder environment(Map<String, String> environment) {
-            return child(config.child().withEnvironment(environment));
-        }
-
-        /**
-         * Runs the child in {@code directory} instead of this JVM's working directory.
-         *
-         * @throws NullPointerException if {@code directory} is null
-         */
-        public Builder directory(Path directory) {
-            return child(config.child().withDirectory(directory));
-        }
-
-        /**
-         * Where the child's stdin comes from: {@link Redirect#DISCARD} (the default, as in
-         * Python's {@code multiprocessing}), {@link Redirect#INHERIT} or {@link Redirect#from}.
-         *
-         * @throws IllegalArgumentException for an output redirect, or {@link Redirect#PIPE}
-         *     (nothing here could write into it)
-         */
-        public Builder stdin(Redirect redirect) {
-            ChildSettings settings = config.child().withStdin(redirect);
-            Checks.notPipe(redirect, "stdin", "a child JVM");
-            return child(settings);
-        }
-
-        /**
-         * Where the child's stdout goes: {@link Redirect#INHERIT} (the default, as in Python),
-         * {@link Redirect#DISCARD}, a file, or {@link Redirect#PIPE} (read it from
-         * {@link JvmProcess#stdout()}).
-         *
-         * @throws IllegalArgumentException for an input redirect, or {@link Redirect#TO_STDOUT}
-         */
-        public Builder stdout(Redirect redirect) {
-            return child(config.child().withStdout(redirect));
-        }
-
-        /**
-         * Where the child's stderr goes: as {@link #stdout}, or {@link Redirect#TO_STDOUT}.
-         * With {@link Redirect#INHERIT} (the default) it passes through this JVM, which writes
-         * it to its own stderr and keeps its last 8 KiB for {@link ChildFailedException}.
-         *
-         * @throws IllegalArgumentException for an input redirect
-         */
-        public Builder stderr(Redirect redirect) {
-            return child(config.child().withStderr(redirect));
-        }
-
-        /**
-         * Lets the child keep running when this JVM dies: {@code survivesParent(true)}.
-         */
+        /** Lets the child keep running when this JVM dies: {@code survivesParent(true)}. */
         public Builder survivesParent() {
             return survivesParent(true);
         }
@@ -483,21 +360,6 @@ public final class JvmProcess<T> implements SignalTarget {
          */
         public Builder survivesParent(boolean survivesParent) {
             return child(config.child().withSurvivesParent(survivesParent));
-        }
-
-        /**
-         * Adds to the deserialization filter used for the task (in the child) and for its
-         * result and exception (here), in {@link java.io.ObjectInputFilter.Config#createFilter}
-         * syntax; a second call replaces the first. The defaults are {@code maxbytes=1073741824;
-         * maxdepth=5000;maxrefs=50000000;maxarray=268435456}; a limit named here replaces its
-         * default, class patterns such as {@code com.example.*;java.base/*;!*} are checked after
-         * the limits.
-         *
-         * @throws IllegalArgumentException if the pattern is malformed
-         */
-        public Builder deserializationFilter(String pattern) {
-            config = config.withDeserializationFilter(pattern);
-            return this;
         }
 
         /**

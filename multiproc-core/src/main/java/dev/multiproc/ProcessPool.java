@@ -3,7 +3,6 @@ package dev.multiproc;
 import dev.multiproc.internal.jvm.FirstStart;
 import dev.multiproc.internal.jvm.JvmConfig;
 import dev.multiproc.internal.launch.Checks;
-import dev.multiproc.internal.launch.ChildSettings;
 import dev.multiproc.internal.pool.Maps;
 import dev.multiproc.internal.pool.PoolConfig;
 import dev.multiproc.internal.pool.PoolCore;
@@ -11,13 +10,11 @@ import dev.multiproc.internal.pool.RunnableCall;
 import dev.multiproc.internal.pool.UnstartedTask;
 import dev.multiproc.internal.wire.Serial;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -548,25 +545,26 @@ public final class ProcessPool implements ExecutorService {
 
     /**
      * Settings for a pool. Every setting has a default; {@link #build()} starts a pool with the
-     * settings of that moment. A setting of one value takes the last value given;
-     * {@link #jvmOptions}, {@link #systemProperty}, {@link #env}, {@link #envBytes} and
-     * {@link #envRemove} add to what was given before (the last value of a key winning), and
-     * {@link #environment} replaces the whole environment. The setters shared with
-     * {@link Command} and {@link JvmProcess.Builder} mean the same on all three; a pool has no
-     * {@code daemon} or {@code survivesParent}: its workers are daemons that end with it.
+     * settings of that moment. The settings of its workers (their name, options, properties,
+     * environment, directory, redirects and filter) mean what they mean for a
+     * {@link JvmProcess.Builder}, and those it shares with {@link Command} mean the same there
+     * too; called twice, a setting of one value takes the last value given, and the options,
+     * properties and variables add up. A pool has no {@code daemon} or {@code survivesParent}:
+     * its workers are daemons that end with it.
      */
-    public static final class Builder {
-        private JvmConfig config = JvmConfig.forWorkers();
+    public static final class Builder extends JvmBuilder<Builder> {
         private int workers = Runtime.getRuntime().availableProcessors();
         private Task<?> initializer;
         private int maxTasksPerWorker;
         private Duration taskTimeout;
         private int queueCapacity = Integer.MAX_VALUE;
 
-        private Builder() {}
+        private Builder() {
+            super(JvmConfig.forWorkers(), "a pool's workers", false);
+        }
 
-        private Builder child(ChildSettings settings) {
-            config = config.withChild(settings);
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -578,116 +576,6 @@ public final class ProcessPool implements ExecutorService {
         public Builder workers(int workers) {
             this.workers = Checks.atLeast(workers, 1, "workers");
             return this;
-        }
-
-        /**
-         * Adds options for each worker's {@code java} command, such as {@code -Xmx2g}, after
-         * those given before; they come after multiproc's own, so they win.
-         *
-         * @throws IllegalArgumentException for an option that does not start with {@code -},
-         *     holds a NUL, or would replace the worker's main class ({@code -jar}, {@code -m})
-         */
-        public Builder jvmOptions(String... options) {
-            config = config.withJvmOptions(options);
-            return this;
-        }
-
-        /**
-         * Sets a system property in each worker ({@code -Dkey=value}).
-         *
-         * @throws IllegalArgumentException if the key is empty or holds {@code =}, or either holds NUL
-         */
-        public Builder systemProperty(String key, String value) {
-            config = config.withSystemProperty(key, value);
-            return this;
-        }
-
-        /**
-         * Sets an environment variable for each worker, on top of this JVM's environment (or
-         * the one given to {@link #environment}), as {@link Command#env} does.
-         *
-         * @throws IllegalArgumentException if the name is empty or holds {@code =} or NUL, or
-         *     the value holds NUL, or either has no UTF-8 form (a lone surrogate)
-         */
-        public Builder env(String name, String value) {
-            return child(config.child().withEnv(name, value));
-        }
-
-        /**
-         * Sets an environment variable for each worker from bytes, as {@link Command#envBytes} does.
-         *
-         * @throws IllegalArgumentException if the name is empty or holds {@code =} or NUL, or
-         *     the value holds NUL
-         */
-        public Builder envBytes(byte[] name, byte[] value) {
-            return child(config.child().withEnvBytes(name, value));
-        }
-
-        /**
-         * Removes one variable from each worker's environment, as {@link Command#envRemove} does.
-         *
-         * @throws IllegalArgumentException for a name as {@link #env} refuses
-         */
-        public Builder envRemove(String name) {
-            return child(config.child().withEnvRemoved(name));
-        }
-
-        /**
-         * Replaces each worker's whole environment with {@code environment} (earlier
-         * {@link #env} and {@link #envRemove} calls are dropped), as {@link Command#environment} does.
-         *
-         * @throws IllegalArgumentException for a name or value as {@link #env} refuses
-         */
-        public Builder environment(Map<String, String> environment) {
-            return child(config.child().withEnvironment(environment));
-        }
-
-        /**
-         * Runs each worker in {@code directory} instead of this JVM's working directory.
-         *
-         * @throws NullPointerException if {@code directory} is null
-         */
-        public Builder directory(Path directory) {
-            return child(config.child().withDirectory(directory));
-        }
-
-        /**
-         * Where each worker's stdin comes from: {@link Redirect#DISCARD} (the default),
-         * {@link Redirect#INHERIT} or {@link Redirect#from}.
-         *
-         * @throws IllegalArgumentException for an output redirect, or {@link Redirect#PIPE}
-         *     (nothing here could write into it)
-         */
-        public Builder stdin(Redirect redirect) {
-            ChildSettings settings = config.child().withStdin(redirect);
-            Checks.notPipe(redirect, "stdin", "a pool's workers");
-            return child(settings);
-        }
-
-        /**
-         * Where each worker's stdout goes: {@link Redirect#INHERIT} (the default),
-         * {@link Redirect#DISCARD} or a file.
-         *
-         * @throws IllegalArgumentException for an input redirect, {@link Redirect#TO_STDOUT}, or
-         *     {@link Redirect#PIPE} (nothing here could read it)
-         */
-        public Builder stdout(Redirect redirect) {
-            ChildSettings settings = config.child().withStdout(redirect);
-            Checks.notPipe(redirect, "stdout", "a pool's workers");
-            return child(settings);
-        }
-
-        /**
-         * Where each worker's stderr goes: as {@link #stdout}, or {@link Redirect#TO_STDOUT}.
-         * With {@link Redirect#INHERIT} (the default) it passes through this JVM, which keeps
-         * its last 8 KiB for {@link WorkerDiedException}.
-         *
-         * @throws IllegalArgumentException for an input redirect, or {@link Redirect#PIPE}
-         */
-        public Builder stderr(Redirect redirect) {
-            ChildSettings settings = config.child().withStderr(redirect);
-            Checks.notPipe(redirect, "stderr", "a pool's workers");
-            return child(settings);
         }
 
         /**
@@ -742,33 +630,6 @@ public final class ProcessPool implements ExecutorService {
          */
         public Builder queueCapacity(int capacity) {
             this.queueCapacity = Checks.atLeast(capacity, 1, "queueCapacity");
-            return this;
-        }
-
-        /**
-         * A name for people; workers are named after it ({@code NAME-worker-N}, the name of the
-         * thread that runs their tasks). Default {@code ProcessPool-N}.
-         *
-         * @throws IllegalArgumentException if the name is empty or holds a NUL
-         */
-        public Builder name(String name) {
-            config = config.withName(name);
-            return this;
-        }
-
-        /**
-         * Adds to the deserialization filter used for tasks and arguments (in the workers) and
-         * for results and exceptions (here), as {@link JvmProcess.Builder#deserializationFilter};
-         * a second call replaces the first. The defaults are {@code maxbytes=1073741824;
-         * maxdepth=5000;maxrefs=50000000;maxarray=268435456}, and whatever the pattern, the arrays
-         * of one stream may hold no more elements in all than the stream has bytes (plus 4,096):
-         * a small stream cannot announce arrays that would take gigabytes. {@code maxbytes} also
-         * bounds a frame on the channel.
-         *
-         * @throws IllegalArgumentException if the pattern is malformed
-         */
-        public Builder deserializationFilter(String pattern) {
-            config = config.withDeserializationFilter(pattern);
             return this;
         }
 
