@@ -8,6 +8,7 @@ import dev.multiproc.internal.io.Fd;
 import dev.multiproc.internal.launch.LaunchRequest;
 import dev.multiproc.internal.launch.Launcher;
 import dev.multiproc.internal.launch.StartFailures;
+import dev.multiproc.internal.launch.Started;
 import dev.multiproc.internal.posix.Epoll;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
@@ -89,7 +90,7 @@ public final class DetachedCommand {
         Child setsid;
         int report;
         try {
-            var started = Launcher.launch(intermediate);
+            Started started = Launcher.launch(intermediate);
             setsid = started.child();
             report = started.channel(REPORT_FD);
         } catch (ProcessStartException e) {
