@@ -3,6 +3,7 @@ package dev.multiproc;
 import dev.multiproc.internal.engine.Engine;
 import dev.multiproc.internal.engine.EventLoop;
 import dev.multiproc.internal.engine.Reclaimer;
+import dev.multiproc.internal.io.Timeouts;
 import dev.multiproc.internal.posix.Epoll;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
@@ -140,7 +141,7 @@ public final class DetachedProcess implements AutoCloseable, SignalTarget {
      * @throws NullPointerException if {@code timeout} is null
      */
     public boolean waitFor(Duration timeout) throws InterruptedException {
-        long nanos = Subprocess.waitNanos(timeout);
+        long nanos = Timeouts.waitNanos(timeout);
         try {
             onExit().get(nanos, TimeUnit.NANOSECONDS);
             return true;

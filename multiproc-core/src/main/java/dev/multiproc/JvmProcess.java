@@ -5,16 +5,8 @@ import dev.multiproc.internal.engine.ExitStages;
 import dev.multiproc.internal.jvm.JvmConfig;
 import dev.multiproc.internal.jvm.TaskRun;
 import dev.multiproc.internal.jvm.WarmSpare;
-import dev.multiproc.internal.wire.SerialLimits;
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -83,7 +75,9 @@ public final class JvmProcess<T> implements SignalTarget {
      * @throws IllegalArgumentException if the task cannot be serialized; the message names the
      *     class that is not serializable and the way to it (such as {@code task → captured arg 0
      *     (com.x.Holder) → field conn: java.net.Socket is not Serializable}); no child is started
-     * @throws MultiprocException if the child cannot be started (its cause says why)
+     * @throws ProcessStartException if the child JVM cannot be started ({@code java} cannot be
+     *     run, the system is out of processes or fds); nothing is left behind
+     * @throws MultiprocException if this JVM is too short of fds to prepare a first start
      */
     public static <T> JvmProcess<T> start(Task<T> task) {
         return builder().start(task);
@@ -108,7 +102,9 @@ public final class JvmProcess<T> implements SignalTarget {
      * @return this process
      * @throws IllegalStateException if it was started before
      * @throws IllegalArgumentException if the task cannot be serialized (see {@link #start(Task)})
-     * @throws MultiprocException if the child cannot be started (its cause says why)
+     * @throws ProcessStartException if the child JVM cannot be started (the directory is
+     *     missing, {@code java} cannot be run, the system is out of processes or fds)
+     * @throws MultiprocException if this JVM is too short of fds to prepare a first start
      */
     public JvmProcess<T> start() {
         synchronized (lock) {
@@ -125,8 +121,6 @@ public final class JvmProcess<T> implements SignalTarget {
                 state = State.RUNNING;
             }
             return this;
-        } catch (IOException e) {
-            throw failed(new MultiprocException("cannot start " + config.name() + ": " + e.getMessage(), e));
         } catch (RuntimeException e) {
             throw failed(e);
         }
@@ -312,20 +306,6 @@ public final class JvmProcess<T> implements SignalTarget {
         return in;
     }
 
-    private static void noNul(String value, String what) {
-        if (value.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException(what + " contains a NUL byte: \"" + value.replace("\0", "\\0") + "\"");
-        }
-    }
-
-    private static Duration nonNegative(Duration d, String name) {
-        Objects.requireNonNull(d, name);
-        if (d.isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative: " + d);
-        }
-        return d;
-    }
-
     @Override
     public String toString() {
         State s;
@@ -342,29 +322,19 @@ public final class JvmProcess<T> implements SignalTarget {
 
     /**
      * Settings for a child JVM. Every setting has a default; a builder can make any number of
-     * processes, each with the settings of the moment it was built.
+     * processes, each with the settings of the moment it was built. The settings it shares with
+     * {@link ProcessPool.Builder} (its name, options, properties, environment, directory,
+     * redirects and filter) mean the same there, and those it shares with {@link Command} mean
+     * the same there too; called twice, a setting of one value takes the last value given, and
+     * the options, properties and variables add up.
      */
-    public static final class Builder {
-        private String name;
-        private boolean daemon;
-        private final List<String> jvmOptions = new ArrayList<>();
-        private final Map<String, String> systemProperties = new LinkedHashMap<>();
-        private final Map<String, String> environmentChanges = new LinkedHashMap<>();
-        private Path directory;
-        private Redirect stdout = Redirect.INHERIT;
-        private Redirect stderr = Redirect.INHERIT;
-        private boolean survivesParent;
-        private SerialLimits limits = SerialLimits.defaults();
-        private boolean warmSpare;
-        private Duration signalGrace = Duration.ofSeconds(Long.getLong("dev.multiproc.signalGraceSeconds", 10));
+    public static final class Builder extends JvmBuilder<Builder> {
+        private Builder() {
+            super(JvmConfig.forProcess(), "a child JVM", true);
+        }
 
-        private Builder() {}
-
-        /** A name for people (Python's {@code name}); default {@code JvmProcess-N}. */
-        public Builder name(String name) {
-            Objects.requireNonNull(name, "name");
-            noNul(name, "name");
-            this.name = name;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -374,91 +344,12 @@ public final class JvmProcess<T> implements SignalTarget {
          * JVM alive after {@code main} returns, and {@code System.exit} waits for it.
          */
         public Builder daemon(boolean daemon) {
-            this.daemon = daemon;
-            return this;
+            return child(config.child().withDaemon(daemon));
         }
 
-        /**
-         * Adds options to the child's {@code java} command, such as {@code -Xmx2g}; they come
-         * after multiproc's own, so they win.
-         *
-         * @throws IllegalArgumentException for an option that does not start with {@code -},
-         *     holds a NUL, or would replace the child's main class ({@code -jar}, {@code -m},
-         *     {@code --module})
-         */
-        public Builder jvmOptions(String... options) {
-            jvmOptions.addAll(JvmOptions.checked(options));
-            return this;
-        }
-
-        /**
-         * Sets a system property in the child ({@code -Dkey=value}).
-         *
-         * @throws IllegalArgumentException if the key is empty or holds {@code =}, or either holds NUL
-         */
-        public Builder systemProperty(String key, String value) {
-            Objects.requireNonNull(key, "key");
-            Objects.requireNonNull(value, "value");
-            if (key.isEmpty() || key.indexOf('=') >= 0) {
-                throw new IllegalArgumentException("system property key must be non-empty and hold no '=': \"" + key + "\"");
-            }
-            noNul(key, "system property key");
-            noNul(value, "the value of system property " + key);
-            systemProperties.put(key, value);
-            return this;
-        }
-
-        /**
-         * Sets an environment variable for the child, on top of this JVM's environment.
-         *
-         * @throws IllegalArgumentException if the name is empty or holds {@code =} or NUL, or
-         *     the value holds NUL
-         */
-        public Builder env(String name, String value) {
-            Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(value, "value");
-            if (name.isEmpty() || name.indexOf('=') >= 0) {
-                throw new IllegalArgumentException("environment variable name must be non-empty and hold no '=': \""
-                        + name + "\"");
-            }
-            noNul(name, "environment variable name");
-            noNul(value, "the value of " + name);
-            environmentChanges.put(name, value);
-            return this;
-        }
-
-        /** Runs the child in {@code directory} instead of this JVM's working directory. */
-        public Builder directory(Path directory) {
-            this.directory = Objects.requireNonNull(directory, "directory");
-            return this;
-        }
-
-        /**
-         * Where the child's stdout goes: {@link Redirect#INHERIT} (the default, as in Python),
-         * {@link Redirect#DISCARD}, a file, or {@link Redirect#PIPE} (read it from
-         * {@link JvmProcess#stdout()}).
-         */
-        public Builder stdout(Redirect redirect) {
-            Objects.requireNonNull(redirect, "redirect");
-            if (redirect == Redirect.TO_STDOUT || redirect instanceof Redirect.ReadFile) {
-                throw new IllegalArgumentException("stdout cannot be " + redirect);
-            }
-            this.stdout = redirect;
-            return this;
-        }
-
-        /**
-         * Where the child's stderr goes: as {@link #stdout}, or {@link Redirect#TO_STDOUT}.
-         * With {@link Redirect#INHERIT} (the default) it passes through this JVM, which writes
-         * it to its own stderr and keeps its last 8 KiB for {@link ChildFailedException}.
-         */
-        public Builder stderr(Redirect redirect) {
-            Objects.requireNonNull(redirect, "redirect");
-            if (redirect instanceof Redirect.ReadFile) {
-                throw new IllegalArgumentException("stderr cannot be " + redirect);
-            }
-            this.stderr = redirect;
-            return this;
+        /** Lets the child keep running when this JVM dies: {@code survivesParent(true)}. */
+        public Builder survivesParent() {
+            return survivesParent(true);
         }
 
         /**
@@ -468,23 +359,7 @@ public final class JvmProcess<T> implements SignalTarget {
          * then not passed through this JVM.
          */
         public Builder survivesParent(boolean survivesParent) {
-            this.survivesParent = survivesParent;
-            return this;
-        }
-
-        /**
-         * Adds to the deserialization filter used for the task (in the child) and for its
-         * result and exception (here), in {@link java.io.ObjectInputFilter.Config#createFilter}
-         * syntax. The defaults are {@code maxbytes=1073741824;maxdepth=5000;maxrefs=50000000;
-         * maxarray=268435456}; a limit named here replaces its default, class patterns such as
-         * {@code com.example.*;java.base/*;!*} are checked after the limits.
-         *
-         * @throws IllegalArgumentException if the pattern is malformed
-         */
-        public Builder deserializationFilter(String pattern) {
-            Objects.requireNonNull(pattern, "pattern");
-            this.limits = SerialLimits.parse(pattern);
-            return this;
+            return child(config.child().withSurvivesParent(survivesParent));
         }
 
         /**
@@ -494,7 +369,7 @@ public final class JvmProcess<T> implements SignalTarget {
          * false. At most one spare exists at a time in this JVM.
          */
         public Builder warmSpare(boolean warmSpare) {
-            this.warmSpare = warmSpare;
+            config = config.withWarmSpare(warmSpare);
             return this;
         }
 
@@ -505,26 +380,23 @@ public final class JvmProcess<T> implements SignalTarget {
          * @throws IllegalArgumentException if {@code grace} is negative
          */
         public Builder signalGrace(Duration grace) {
-            this.signalGrace = nonNegative(grace, "grace");
+            config = config.withSignalGrace(grace);
             return this;
         }
 
         /** A process for {@code task} with these settings, not started yet. */
         public <T> JvmProcess<T> build(Task<T> task) {
             Objects.requireNonNull(task, "task");
-            String n = name != null ? name : "JvmProcess-" + COUNTER.incrementAndGet();
-            JvmConfig config = new JvmConfig(n, daemon, List.copyOf(jvmOptions),
-                    Collections.unmodifiableMap(new LinkedHashMap<>(systemProperties)),
-                    Collections.unmodifiableMap(new LinkedHashMap<>(environmentChanges)), directory, stdout, stderr,
-                    survivesParent, limits, warmSpare, signalGrace);
-            return new JvmProcess<>(task, config);
+            JvmConfig named = config.name() != null ? config : config.withName("JvmProcess-" + COUNTER.incrementAndGet());
+            return new JvmProcess<>(task, named);
         }
 
         /**
          * Builds a process for {@code task} and starts it.
          *
          * @throws IllegalArgumentException if the task cannot be serialized (see {@link JvmProcess#start(Task)})
-         * @throws MultiprocException if the child cannot be started
+         * @throws ProcessStartException if the child JVM cannot be started
+         * @throws MultiprocException if this JVM is too short of fds to prepare a first start
          */
         public <T> JvmProcess<T> start(Task<T> task) {
             return build(task).start();

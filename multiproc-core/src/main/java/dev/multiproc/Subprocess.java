@@ -2,14 +2,16 @@ package dev.multiproc;
 
 import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.ExitStages;
-import dev.multiproc.internal.engine.ProcFs;
 import dev.multiproc.internal.io.Communicator;
 import dev.multiproc.internal.io.Fd;
 import dev.multiproc.internal.io.LineReader;
 import dev.multiproc.internal.io.LingeringInputStream;
 import dev.multiproc.internal.io.PipeInputStream;
 import dev.multiproc.internal.io.PipeOutputStream;
+import dev.multiproc.internal.io.Timeouts;
+import dev.multiproc.internal.io.TreeKill;
 import dev.multiproc.internal.io.Waker;
+import dev.multiproc.internal.launch.Checks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,11 +20,9 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
@@ -54,10 +54,6 @@ import java.util.stream.StreamSupport;
  * descendant writes after that is not kept.
  */
 public final class Subprocess implements AutoCloseable, SignalTarget {
-    private static final Duration LONGEST_WAIT = Duration.ofNanos(Long.MAX_VALUE);
-    /** Timeouts at least this long have no deadline: a count of nanoseconds from now could overflow. */
-    private static final long NO_DEADLINE_BEYOND = Long.MAX_VALUE / 4;
-
     private final Child child;
     private final PipeOutputStream stdin;
     private final PipeInputStream stdout;
@@ -198,13 +194,7 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
     synchronized void killTreeAndStop(Signal first, Duration grace) throws IOException, InterruptedException {
         List<Fd> pipes = Stream.of(stdin == null ? null : stdin.fd(), stdout == null ? null : stdout.fd(),
                 stderr == null ? null : stderr.fd()).filter(Objects::nonNull).toList();
-        Set<String> links = new HashSet<>();
-        for (Fd pipe : pipes) {
-            if (!pipe.isClosed()) {
-                ProcFs.fdLink(pipe.number()).ifPresent(links::add);
-            }
-        }
-        child.killTree(first, grace, ProcFs.holdersOf(links));
+        TreeKill.withPipeHolders(child, pipes, first, grace);
         if (communication != null) {
             communication.close();
         }
@@ -418,29 +408,14 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
         return new Communicator(in, input, Arrays.asList(out, err), child.exit());
     }
 
-    /**
-     * The {@link System#nanoTime} deadline {@code timeout} from now: {@link Waker#NO_DEADLINE}
-     * for null (or a wait of centuries), now for zero or negative (the deadline has passed).
-     */
+    /** The deadline {@code timeout} from now; see {@link Timeouts#deadline}. */
     static long deadline(Duration timeout) {
-        if (timeout == null) {
-            return Waker.NO_DEADLINE;
-        }
-        long nanos = waitNanos(timeout);
-        return nanos >= NO_DEADLINE_BEYOND ? Waker.NO_DEADLINE : System.nanoTime() + nanos;
+        return Timeouts.deadline(timeout);
     }
 
-    /**
-     * How long a wait of {@code timeout} waits, in nanoseconds: 0 for zero or negative (look
-     * once, as the JDK's and Python's waits do: a remaining time that ran out is no error),
-     * capped at the longest a count of nanoseconds can hold.
-     */
+    /** How long a wait of {@code timeout} waits; see {@link Timeouts#waitNanos}. */
     static long waitNanos(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            return 0;
-        }
-        return (timeout.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : timeout).toNanos();
+        return Timeouts.waitNanos(timeout);
     }
 
     private TimeoutExpiredException timedOut(Duration timeout) {
@@ -621,16 +596,9 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
         }
     }
 
-    /**
-     * {@code d}, checked, and capped at the longest wait a count of nanoseconds can hold
-     * (about 292 years), so that a caller's "forever" waits instead of overflowing.
-     */
+    /** {@code d}, checked and capped; see {@link Checks#notNegative}. */
     static Duration requireNonNegative(Duration d, String name) {
-        Objects.requireNonNull(d, name);
-        if (d.isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative: " + d);
-        }
-        return d.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : d;
+        return Checks.notNegative(d, name);
     }
 
     @Override

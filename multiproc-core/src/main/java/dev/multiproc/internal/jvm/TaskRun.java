@@ -8,7 +8,6 @@ import dev.multiproc.internal.wire.FilterVerdict;
 import dev.multiproc.internal.wire.RemoteFailure;
 import dev.multiproc.internal.wire.Serial;
 import dev.multiproc.internal.wire.TaskHeader;
-import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
@@ -43,10 +42,10 @@ public final class TaskRun {
      *
      * @throws IllegalArgumentException if the task cannot be serialized (the message names the
      *     class and the way to it); no child is started then
-     * @throws IOException if the child cannot be started
+     * @throws dev.multiproc.ProcessStartException if the child cannot be started
      * @throws dev.multiproc.MultiprocException if this JVM is out of file descriptors (see {@link FirstStart})
      */
-    public static TaskRun start(Object task, JvmConfig config) throws IOException {
+    public static TaskRun start(Object task, JvmConfig config) {
         FirstStart.prepare(); // before serialization initializes java.security.Security
         byte[] payload;
         int key = java.util.concurrent.ThreadLocalRandom.current().nextInt();

@@ -772,7 +772,7 @@ public final class PoolCore {
 
     private Worker launch(String name) throws IOException {
         int key = ThreadLocalRandom.current().nextInt();
-        WorkerJvm jvm = WorkerJvm.start(config.jvmOptions(), new WorkerSetup(name, config.limits().pattern(),
+        WorkerJvm jvm = WorkerJvm.start(config.worker(), new WorkerSetup(name, config.limits().pattern(),
                 config.initializer(), key));
         return new Worker(idCount.incrementAndGet(), name, jvm, key,
                 new FrameBuffer(1 << 16, config.limits().maxBytes(), key, ANSWER_TYPES));
