@@ -5,6 +5,7 @@ import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.Engine;
 import dev.multiproc.internal.io.Fd;
 import dev.multiproc.internal.io.PipeInputStream;
+import dev.multiproc.internal.launch.LaunchRequest;
 import dev.multiproc.internal.launch.Launcher;
 import dev.multiproc.internal.launch.Started;
 import dev.multiproc.internal.posix.Fds;
@@ -14,6 +15,7 @@ import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -51,7 +53,19 @@ public final class ChildJvm {
      *     pipe cannot be made or a redirect file cannot be opened; nothing is left behind
      */
     static ChildJvm spawn(LaunchSpec spec, String mode, String name, boolean daemon) {
-        Started started = Launcher.launch(spec.request(mode, name, daemon));
+        return spawn(spec, mode, name, daemon, List.of());
+    }
+
+    /**
+     * As {@link #spawn(LaunchSpec, String, String, boolean)}, giving the child {@code carried}
+     * (the fds a task carries, see {@code FdSlots}) at {@link Protocol#FIRST_CARRIED_FD} and up.
+     */
+    static ChildJvm spawn(LaunchSpec spec, String mode, String name, boolean daemon, List<Integer> carried) {
+        LaunchRequest request = spec.request(mode, name, daemon);
+        for (int i = 0; i < carried.size(); i++) {
+            request = request.withFd(carried.get(i), Protocol.FIRST_CARRIED_FD + i);
+        }
+        Started started = Launcher.launch(request);
         Child child = started.child();
         int toChild = started.channel(Protocol.TO_CHILD_FD);
         int fromChild = started.channel(Protocol.FROM_CHILD_FD);

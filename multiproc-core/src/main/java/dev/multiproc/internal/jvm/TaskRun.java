@@ -4,12 +4,14 @@ import dev.multiproc.ChildFailedException;
 import dev.multiproc.ExitStatus;
 import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.ExitPolicy;
+import dev.multiproc.internal.wire.FdSlots;
 import dev.multiproc.internal.wire.FilterVerdict;
 import dev.multiproc.internal.wire.RemoteFailure;
 import dev.multiproc.internal.wire.Serial;
 import dev.multiproc.internal.wire.TaskHeader;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -49,24 +51,37 @@ public final class TaskRun {
         FirstStart.prepare(); // before serialization initializes java.security.Security
         byte[] payload;
         int key = java.util.concurrent.ThreadLocalRandom.current().nextInt();
-        try {
-            Serial.Bytes bytes = Serial.serialize(task, "task");
-            payload = new TaskHeader(config.name(), config.survivesParent(), config.limits().pattern(), key)
-                    .frame(Arrays.copyOf(bytes.bytes(), bytes.length()));
-        } catch (Serial.NotSerializable e) {
-            throw new IllegalArgumentException("the task cannot be sent to a child JVM: " + e.getMessage(), e);
-        }
+        FdSlots.Collected<Serial.Bytes> serialized = serialize(task);
+        List<Integer> carried = serialized.fds();
+        Serial.Bytes bytes = serialized.value();
+        payload = new TaskHeader(config.name(), config.survivesParent(), config.limits().pattern(), key, carried.size())
+                .frame(Arrays.copyOf(bytes.bytes(), bytes.length()));
         LaunchSpec spec = LaunchSpec.of(config);
-        ChildJvm jvm = config.warmSpare() ? WarmSpare.take(spec) : null;
+        // A spare started before the task cannot inherit the fds the task carries.
+        ChildJvm jvm = config.warmSpare() && carried.isEmpty() ? WarmSpare.take(spec) : null;
         if (jvm == null) {
-            jvm = ChildJvm.spawn(spec, null, config.name(), config.daemon());
+            jvm = ChildJvm.spawn(spec, null, config.name(), config.daemon(), carried);
         }
+        serialized.handOverDone();
         ExitPolicy.track(jvm.child(), config.daemon(), config.signalGrace());
         jvm.submit(payload, key, config.limits().maxBytes());
         if (config.warmSpare()) {
             WarmSpare.replenishAfter(jvm, spec);
         }
         return new TaskRun(jvm, config, task.getClass().getClassLoader());
+    }
+
+    /** The task's bytes, and the fds its handles carry (see {@link FdSlots}). */
+    private static FdSlots.Collected<Serial.Bytes> serialize(Object task) {
+        try {
+            return FdSlots.collecting(() -> Serial.serialize(task, "task"));
+        } catch (Serial.NotSerializable e) {
+            throw new IllegalArgumentException("the task cannot be sent to a child JVM: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("serializing the task failed: " + e, e);
+        }
     }
 
     /** The process. */

@@ -33,15 +33,25 @@ public final class FdSlots {
     private static final ThreadLocal<FdSlots> CURRENT = new ThreadLocal<>();
 
     private final List<Integer> outgoing;
+    private final List<Runnable> handedOver;
     private final int[] incoming;
 
-    private FdSlots(List<Integer> outgoing, int[] incoming) {
+    private FdSlots(List<Integer> outgoing, List<Runnable> handedOver, int[] incoming) {
         this.outgoing = outgoing;
+        this.handedOver = handedOver;
         this.incoming = incoming;
     }
 
-    /** What {@link #collecting} made: the work's result and the fds to hand over, in slot order. */
-    public record Collected<T>(T value, List<Integer> fds) {}
+    /**
+     * What {@link #collecting} made: the work's result, the fds to hand over, in slot order, and
+     * what to do once they have been handed over.
+     */
+    public record Collected<T>(T value, List<Integer> fds, List<Runnable> handedOver) {
+        /** Runs the actions the handles asked for once their fds are in the other process. */
+        public void handOverDone() {
+            handedOver.forEach(Runnable::run);
+        }
+    }
 
     /**
      * Runs {@code work} (a serialization) with a collection for this thread; the fds that
@@ -50,11 +60,11 @@ public final class FdSlots {
      */
     public static <T> Collected<T> collecting(Callable<T> work) throws Exception {
         FdSlots previous = CURRENT.get();
-        FdSlots slots = new FdSlots(new ArrayList<>(), null);
+        FdSlots slots = new FdSlots(new ArrayList<>(), new ArrayList<>(), null);
         CURRENT.set(slots);
         try {
             T value = work.call();
-            return new Collected<>(value, List.copyOf(slots.outgoing));
+            return new Collected<>(value, List.copyOf(slots.outgoing), List.copyOf(slots.handedOver));
         } finally {
             restore(previous);
         }
@@ -66,7 +76,7 @@ public final class FdSlots {
      */
     public static <T> T receiving(int[] fds, Callable<T> work) throws Exception {
         FdSlots previous = CURRENT.get();
-        CURRENT.set(new FdSlots(null, fds.clone()));
+        CURRENT.set(new FdSlots(null, null, fds.clone()));
         try {
             return work.call();
         } finally {
@@ -89,6 +99,20 @@ public final class FdSlots {
         }
         slots.outgoing.add(fd);
         return slots.outgoing.size() - 1;
+    }
+
+    /**
+     * As {@link #carry(int)}, and runs {@code handedOver} once the fds of this collection are in
+     * the other process: for an fd that belongs to that process only from then on (a pipe's end
+     * that a child takes), which this JVM then closes, so that end of file comes when it should.
+     * Nothing runs outside a collection.
+     */
+    public static int carry(int fd, Runnable handedOver) {
+        int slot = carry(fd);
+        if (slot != NOT_CARRIED) {
+            CURRENT.get().handedOver.add(handedOver);
+        }
+        return slot;
     }
 
     /**
