@@ -2,9 +2,10 @@ package dev.multiproc;
 
 import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.Engine;
-import dev.multiproc.internal.engine.ExitStages;
 import dev.multiproc.internal.engine.EventLoop;
+import dev.multiproc.internal.engine.ExitStages;
 import dev.multiproc.internal.engine.Reclaimer;
+import dev.multiproc.internal.io.Timeouts;
 import dev.multiproc.internal.posix.Epoll;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
@@ -146,7 +147,7 @@ public final class DetachedProcess implements AutoCloseable, SignalTarget {
      */
     @Override
     public boolean join(Duration timeout) throws InterruptedException {
-        long nanos = Subprocess.waitNanos(timeout);
+        long nanos = Timeouts.waitNanos(timeout);
         state.watch(Engine.get().loop());
         return ExitStages.await(state.ended, pid, nanos);
     }

@@ -3,6 +3,7 @@ package dev.multiproc;
 import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.ExitStages;
 import dev.multiproc.internal.io.PipeInputStream;
+import dev.multiproc.internal.io.Timeouts;
 import dev.multiproc.internal.jvm.JvmConfig;
 import dev.multiproc.internal.jvm.TaskRun;
 import dev.multiproc.internal.jvm.WarmSpare;
@@ -213,7 +214,7 @@ public final class JvmProcess<T> implements SignalTarget {
      */
     @Override
     public boolean join(Duration timeout) throws InterruptedException {
-        long nanos = Subprocess.waitNanos(timeout);
+        long nanos = Timeouts.waitNanos(timeout);
         Child child = child();
         return ExitStages.await(child.exit(), child.pid(), nanos);
     }

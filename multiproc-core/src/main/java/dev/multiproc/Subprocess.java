@@ -7,6 +7,7 @@ import dev.multiproc.internal.io.Communicator;
 import dev.multiproc.internal.io.Fd;
 import dev.multiproc.internal.io.PipeInputStream;
 import dev.multiproc.internal.io.PipeOutputStream;
+import dev.multiproc.internal.io.Timeouts;
 import dev.multiproc.internal.io.Waker;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -41,16 +42,10 @@ import java.util.stream.Stream;
  * {@link #isAlive()}, {@link #onExit()} and {@link #join(Duration)}.
  *
  * <p>A pipe nobody has taken when the child ends is closed then, as the JDK's {@code Process}
- * does, so that a child started and waited for keeps no fd until its handle is collected:
- * its stdin at once, its stdout and stderr after what they hold has been read and kept,
- * which a later {@link #stdout()}, {@link #communicate} or line stream returns. Output that a
- * descendant writes after that is not kept.
+ * does: stdin at once, stdout and stderr after what they hold has been read and kept for a
+ * later {@link #stdout()} or {@link #communicate}.
  */
 public final class Subprocess implements AutoCloseable, SignalTarget {
-    private static final Duration LONGEST_WAIT = Duration.ofNanos(Long.MAX_VALUE);
-    /** Timeouts at least this long have no deadline: a count of nanoseconds from now could overflow. */
-    private static final long NO_DEADLINE_BEYOND = Long.MAX_VALUE / 4;
-
     private final Child child;
     private final ChildPipes pipes;
     /** stdout and stderr as the caller reads them, one object each (null if not a pipe). */
@@ -145,7 +140,7 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
      * @throws IllegalArgumentException if {@code grace} is negative
      */
     public ExitStatus killTree(Signal first, Duration grace) throws InterruptedException {
-        return child.killTree(Objects.requireNonNull(first, "first"), requireNonNegative(grace, "grace"));
+        return child.killTree(Objects.requireNonNull(first, "first"), Timeouts.grace(grace, "grace"));
     }
 
     /**
@@ -184,7 +179,7 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
      * @throws NullPointerException if {@code timeout} is null
      */
     public Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException {
-        long nanos = waitNanos(timeout);
+        long nanos = Timeouts.waitNanos(timeout);
         long start = System.nanoTime();
         child.awaitBriefly(nanos);
         if (!ExitStages.await(child.exit(), pid(), nanos - (System.nanoTime() - start))) {
@@ -325,7 +320,7 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
      */
     public synchronized CompletedProcess communicate(byte[] input, Duration timeout)
             throws IOException, InterruptedException {
-        long deadline = deadline(timeout);
+        long deadline = Timeouts.deadline(timeout);
         if (communication == null) {
             communication = pipes.communicate(input, child.exit());
         } else if (input != null && input.length > 0) {
@@ -345,29 +340,9 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
                 communication.output(1));
     }
 
-    /**
-     * The {@link System#nanoTime} deadline {@code timeout} from now: {@link Waker#NO_DEADLINE}
-     * for null (or a wait of centuries), now for zero or negative (the deadline has passed).
-     */
+    /** {@link Timeouts#deadline}, for commands and pipelines. */
     static long deadline(Duration timeout) {
-        if (timeout == null) {
-            return Waker.NO_DEADLINE;
-        }
-        long nanos = waitNanos(timeout);
-        return nanos >= NO_DEADLINE_BEYOND ? Waker.NO_DEADLINE : System.nanoTime() + nanos;
-    }
-
-    /**
-     * How long a wait of {@code timeout} waits, in nanoseconds: 0 for zero or negative (look
-     * once, as the JDK's and Python's waits do: a remaining time that ran out is no error),
-     * capped at the longest a count of nanoseconds can hold.
-     */
-    static long waitNanos(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            return 0;
-        }
-        return (timeout.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : timeout).toNanos();
+        return Timeouts.deadline(timeout);
     }
 
     private TimeoutExpiredException timedOut(Duration timeout) {
@@ -375,21 +350,16 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
                 "did not finish");
     }
 
-    // ---- streaming shortcuts: stdout().lines(), ... ----------------------------------------
+    // ---- shortcuts for stdout().lines(), stdout().forEachLine(...), ... (see ProcessOutput) ----
+    // Each throws IllegalStateException as stdout() or stderr() does, or if the output is read
+    // in another way (or, for lines, in another charset).
 
-    /** {@code stdout().lines()}: stdout as UTF-8 lines; see {@link ProcessOutput#lines(Charset)}. */
+    /** {@code stdout().lines()}: stdout as UTF-8 lines, read as the stream is consumed. */
     public Stream<String> stdoutLines() {
         return stdout().lines();
     }
 
-    /**
-     * {@code stdout().lines(charset)}: stdout as lines in {@code charset}, read as the stream is
-     * consumed, ending at end of file or a short moment after the child's exit; see
-     * {@link ProcessOutput#lines(Charset)}.
-     *
-     * @throws IllegalStateException if stdout is not a pipe or was taken by {@link #communicate},
-     *     is read in another way, or its lines are already read in another charset
-     */
+    /** {@code stdout().lines(charset)}; see {@link ProcessOutput#lines(Charset)}. */
     public Stream<String> stdoutLines(Charset charset) {
         return stdout().lines(charset);
     }
@@ -404,18 +374,12 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
         return stderr().lines(charset);
     }
 
-    /** {@code stdout().forEachLine(action)}; see {@link ProcessOutput#forEachLine(Charset, Consumer)}. */
+    /** {@code stdout().forEachLine(action)}: each UTF-8 line of stdout to {@code action}, from a virtual thread. */
     public CompletableFuture<Void> forEachStdoutLine(Consumer<String> action) {
         return stdout().forEachLine(action);
     }
 
-    /**
-     * {@code stdout().forEachLine(charset, action)}: calls {@code action} with each line of
-     * stdout from a virtual thread; see {@link ProcessOutput#forEachLine(Charset, Consumer)}.
-     *
-     * @throws IllegalStateException if stdout is not a pipe or was taken by {@link #communicate},
-     *     or is read in another way
-     */
+    /** {@code stdout().forEachLine(charset, action)}; see {@link ProcessOutput#forEachLine(Charset, Consumer)}. */
     public CompletableFuture<Void> forEachStdoutLine(Charset charset, Consumer<String> action) {
         return stdout().forEachLine(charset, action);
     }
@@ -457,16 +421,9 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
         }
     }
 
-    /**
-     * {@code d}, checked, and capped at the longest wait a count of nanoseconds can hold
-     * (about 292 years), so that a caller's "forever" waits instead of overflowing.
-     */
+    /** {@link Timeouts#grace}, for commands and pipelines. */
     static Duration requireNonNegative(Duration d, String name) {
-        Objects.requireNonNull(d, name);
-        if (d.isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative: " + d);
-        }
-        return d.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : d;
+        return Timeouts.grace(d, name);
     }
 
     @Override
