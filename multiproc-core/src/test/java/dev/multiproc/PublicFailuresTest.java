@@ -141,4 +141,13 @@ class PublicFailuresTest {
         assertEquals(IOException.class, e.getClass());
         p.waitFor();
     }
+
+    @Test
+    void aPidNoProcessCanHave_namesNoProcess() {
+        // It was cast to an int: 2^32 + 1 named PID 1.
+        assertTrue(ProcessEntry.of((1L << 32) + 1).isEmpty());
+        assertFalse(ProcessEntry.isRunning((1L << 32) + 1));
+        assertTrue(ProcessEntry.of(0).isEmpty());
+        assertTrue(ProcessEntry.of(-1).isEmpty());
+    }
 }
