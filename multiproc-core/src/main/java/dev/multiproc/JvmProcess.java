@@ -2,17 +2,15 @@ package dev.multiproc;
 
 import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.ExitStages;
+import dev.multiproc.internal.io.PipeInputStream;
+import dev.multiproc.internal.io.Timeouts;
 import dev.multiproc.internal.jvm.JvmConfig;
 import dev.multiproc.internal.jvm.TaskRun;
 import dev.multiproc.internal.jvm.WarmSpare;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -41,6 +39,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * daemon child is terminated when this JVM exits. Whatever the flag, a child halts when this
  * JVM dies (even by SIGKILL) unless it was started with {@link Builder#survivesParent}.
  *
+ * <p>It is a {@link SignalTarget}, the shape it shares with {@link Subprocess} and
+ * {@link DetachedProcess}; its {@link #stdout()} and {@link #stderr()}, when they are pipes,
+ * are {@link ProcessOutput}s, as a {@code Subprocess}'s are.
+ *
  * <p>A {@code JvmProcess} can exist before it runs: {@link #of} and {@link Builder#build}
  * create one, {@link #start()} starts it; {@link #start(Task)} and {@link Builder#start} do
  * both. It is started at most once.
@@ -58,6 +60,9 @@ public final class JvmProcess<T> implements SignalTarget {
     private State state = State.NEW;
     private TaskRun run;
     private RuntimeException startFailure;
+    /** The child's stdout and stderr as the caller reads them, made on first use. */
+    private ProcessOutput stdout;
+    private ProcessOutput stderr;
 
     private JvmProcess(Task<T> task, JvmConfig config) {
         this.task = task;
@@ -155,6 +160,7 @@ public final class JvmProcess<T> implements SignalTarget {
      *
      * @throws IllegalStateException if the process was not started, or failed to start
      */
+    @Override
     public long pid() {
         return child().pid();
     }
@@ -170,6 +176,7 @@ public final class JvmProcess<T> implements SignalTarget {
     }
 
     /** True from a successful {@link #start()} until the child ends. */
+    @Override
     public boolean isAlive() {
         synchronized (lock) {
             if (state != State.RUNNING) {
@@ -186,37 +193,24 @@ public final class JvmProcess<T> implements SignalTarget {
      * @throws IllegalStateException if the process was not started, or failed to start
      */
     public ExitStatus join() throws InterruptedException {
-        try {
-            return child().exit().get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("exit future failed", e);
-        }
+        Child child = child();
+        return ExitStages.await(child.exit(), child.pid());
     }
 
     /**
-     * Waits up to {@code timeout} for the child to end. A zero or negative timeout means the
-     * deadline has passed: it looks once and returns at once, as Python's {@code join(0)} and
-     * the JDK's {@code Process.waitFor(0, unit)} do.
+     * Waits up to {@code timeout} for the child to end: the wait every {@link SignalTarget}
+     * has. A zero or negative timeout means the deadline has passed: it looks once and returns
+     * at once, as Python's {@code join(0)} and the JDK's {@code Process.waitFor(0, unit)} do.
      *
-     * @return true if it has ended
+     * @return true if it has ended (its status is then in {@link #exitStatus()})
+     * @throws NullPointerException if {@code timeout} is null
      * @throws IllegalStateException if the process was not started, or failed to start
      */
+    @Override
     public boolean join(Duration timeout) throws InterruptedException {
-        Objects.requireNonNull(timeout, "timeout");
-        long nanos;
-        try {
-            nanos = timeout.toNanos();
-        } catch (ArithmeticException tooLong) {
-            nanos = timeout.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-        try {
-            child().exit().get(nanos, TimeUnit.NANOSECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("exit future failed", e);
-        }
+        long nanos = Timeouts.waitNanos(timeout);
+        Child child = child();
+        return ExitStages.await(child.exit(), child.pid(), nanos);
     }
 
     /** How the child ended; empty while it runs or if it was never started. Never waits. */
@@ -230,25 +224,16 @@ public final class JvmProcess<T> implements SignalTarget {
     }
 
     /**
-     * Sends {@code signal} to the child: true if sent, false if it had already ended.
+     * Sends {@code signal} to the child: true if sent, false if it had already ended. SIGTERM
+     * ({@link #terminate()}) makes the child run its shutdown hooks and then die by the signal,
+     * so its status is {@code -15}; SIGKILL ({@link #kill()}) ends it at once, {@code -9}.
      *
      * @throws IllegalStateException if the process was not started, or failed to start
+     * @throws MultiprocException if the kernel refuses the signal (the message says why)
      */
+    @Override
     public boolean signal(Signal signal) {
         return child().signal(Objects.requireNonNull(signal, "signal"));
-    }
-
-    /**
-     * Sends SIGTERM: the child runs its shutdown hooks and then dies by the signal, so its
-     * status is {@code -15}. See {@link #signal}.
-     */
-    public boolean terminate() {
-        return signal(Signal.SIGTERM);
-    }
-
-    /** Sends SIGKILL: the child ends at once, its status is {@code -9}. See {@link #signal}. */
-    public boolean kill() {
-        return signal(Signal.SIGKILL);
     }
 
     /**
@@ -257,6 +242,7 @@ public final class JvmProcess<T> implements SignalTarget {
      *
      * @throws IllegalStateException if the process was not started, or failed to start
      */
+    @Override
     public CompletableFuture<ExitStatus> onExit() {
         return ExitStages.onExit(child().exit());
     }
@@ -279,31 +265,44 @@ public final class JvmProcess<T> implements SignalTarget {
     }
 
     /**
-     * The read end of the child's stdout.
+     * The child's stdout, to read as bytes, as lines or by a callback, as a
+     * {@link Subprocess}'s; the same object on every call.
      *
      * @throws IllegalStateException if stdout is not {@link Redirect#PIPE}, or the process was
      *     not started
      */
-    public InputStream stdout() {
-        return pipe(run().stdout(), "stdout", config.stdout());
+    public ProcessOutput stdout() {
+        TaskRun started = run();
+        synchronized (lock) {
+            if (stdout == null) {
+                stdout = output(started.stdout(), "stdout", config.stdout(), started.child());
+            }
+            return stdout;
+        }
     }
 
     /**
-     * The read end of the child's stderr.
+     * The child's stderr; see {@link #stdout()}.
      *
      * @throws IllegalStateException if stderr is not {@link Redirect#PIPE}, or the process was
      *     not started
      */
-    public InputStream stderr() {
-        return pipe(run().stderr(), "stderr", config.stderr());
+    public ProcessOutput stderr() {
+        TaskRun started = run();
+        synchronized (lock) {
+            if (stderr == null) {
+                stderr = output(started.stderr(), "stderr", config.stderr(), started.child());
+            }
+            return stderr;
+        }
     }
 
-    private InputStream pipe(InputStream in, String name, Redirect redirect) {
-        if (in == null) {
+    private ProcessOutput output(PipeInputStream pipe, String name, Redirect redirect, Child child) {
+        if (pipe == null) {
             throw new IllegalStateException(name + " of " + config.name() + " is not a pipe (it is " + redirect
                     + "); build it with " + name + "(Redirect.PIPE) to read it");
         }
-        return in;
+        return new ProcessOutput(pipe, child.exit(), name, config.name() + " (pid " + child.pid() + ")", child.pid());
     }
 
     @Override

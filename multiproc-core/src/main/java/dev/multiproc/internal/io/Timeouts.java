@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A caller's timeout turned into what a wait needs: a count of nanoseconds, or a
- * {@link System#nanoTime} deadline. A zero or negative timeout looks once, as the JDK's and
- * Python's waits do (a remaining time that ran out is no error); a timeout of centuries is
- * capped, or means no deadline, so that no count of nanoseconds overflows.
+ * What a timeout or a grace given to a public method means in nanoseconds: one reading for
+ * every wait, so that all of them treat zero, negative and huge values alike.
+ *
+ * <p>A timeout is a deadline: zero or negative has passed (look once, as the JDK's and
+ * Python's waits do: a remaining time that ran out is no error), and one longer than a count
+ * of nanoseconds can hold (about 292 years) is capped, so that a caller's "forever" waits
+ * instead of overflowing. A grace is a setting, not a deadline: a negative one is refused.
  */
 public final class Timeouts {
     /** The longest wait a count of nanoseconds can hold (about 292 years): "for ever" in practice. */
@@ -18,8 +21,8 @@ public final class Timeouts {
     private Timeouts() {}
 
     /**
-     * The deadline {@code timeout} from now: {@link Waker#NO_DEADLINE} for null (or a wait of
-     * centuries), now for zero or negative (the deadline has passed).
+     * The {@link System#nanoTime} deadline {@code timeout} from now: {@link Waker#NO_DEADLINE}
+     * for null (or a wait of centuries), now for zero or negative (the deadline has passed).
      */
     public static long deadline(Duration timeout) {
         if (timeout == null) {
@@ -41,5 +44,19 @@ public final class Timeouts {
             return 0;
         }
         return (timeout.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : timeout).toNanos();
+    }
+
+    /**
+     * {@code grace}, checked, and capped at the longest wait a count of nanoseconds can hold.
+     *
+     * @throws IllegalArgumentException if it is negative, naming {@code name} and the value
+     * @throws NullPointerException if it is null
+     */
+    public static Duration grace(Duration grace, String name) {
+        Objects.requireNonNull(grace, name);
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative: " + grace);
+        }
+        return grace.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : grace;
     }
 }

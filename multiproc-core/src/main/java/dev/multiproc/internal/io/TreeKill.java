@@ -25,12 +25,17 @@ public final class TreeKill {
      */
     public static void withPipeHolders(Child child, List<Fd> pipes, Signal first, Duration grace)
             throws InterruptedException {
+        child.killTree(first, grace, pipeHolders(pipes));
+    }
+
+    /** The processes, other than this JVM, that hold the other end of one of {@code pipes} (open ones). */
+    public static Set<Integer> pipeHolders(List<Fd> pipes) {
         Set<String> links = new HashSet<>();
         for (Fd pipe : pipes) {
             if (!pipe.isClosed()) {
                 ProcFs.fdLink(pipe.number()).ifPresent(links::add);
             }
         }
-        child.killTree(first, grace, ProcFs.holdersOf(links));
+        return ProcFs.holdersOf(links);
     }
 }

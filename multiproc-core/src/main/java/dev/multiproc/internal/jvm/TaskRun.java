@@ -4,12 +4,13 @@ import dev.multiproc.ChildFailedException;
 import dev.multiproc.ExitStatus;
 import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.ExitPolicy;
+import dev.multiproc.internal.engine.ExitStages;
+import dev.multiproc.internal.io.PipeInputStream;
 import dev.multiproc.internal.wire.FdSlots;
 import dev.multiproc.internal.wire.FilterVerdict;
 import dev.multiproc.internal.wire.RemoteFailure;
 import dev.multiproc.internal.wire.Serial;
 import dev.multiproc.internal.wire.TaskHeader;
-import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -90,12 +91,12 @@ public final class TaskRun {
     }
 
     /** The read end of the child's stdout pipe, or null if stdout is not a pipe. */
-    public InputStream stdout() {
+    public PipeInputStream stdout() {
         return jvm.stdout();
     }
 
     /** The read end of the child's stderr pipe, or null if stderr is not a pipe. */
-    public InputStream stderr() {
+    public PipeInputStream stderr() {
         return jvm.stderr();
     }
 
@@ -118,11 +119,7 @@ public final class TaskRun {
     }
 
     private ExitStatus exitStatus() throws InterruptedException {
-        try {
-            return jvm.child().exit().get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("exit future failed", e);
-        }
+        return ExitStages.await(jvm.child().exit(), jvm.child().pid());
     }
 
     private Reply reply() throws InterruptedException {

@@ -256,11 +256,7 @@ public final class Checks {
      * a count of nanoseconds.
      */
     public static Duration notNegative(Duration d, String what) {
-        Objects.requireNonNull(d, what);
-        if (d.isNegative()) {
-            throw new IllegalArgumentException(what + " must not be negative: " + d);
-        }
-        return d.compareTo(Timeouts.LONGEST_WAIT) > 0 ? Timeouts.LONGEST_WAIT : d;
+        return Timeouts.grace(d, what);
     }
 
     /** {@code value} with each NUL shown as {@code \0}. */
