@@ -119,8 +119,12 @@ class PublicFailuresTest {
 
     @Test
     void aWriteToAPipeWhoseReaderIsGone_isAPlainIOException() throws Exception {
-        Subprocess p = Command.of("sh", "-c", "exec 0<&-; exit 0").start();
+        // The child waits for a line, so that stdin is taken here before it can end (a pipe
+        // nobody took is closed when its child is reaped, and a write would meet that instead).
+        Subprocess p = Command.of("sh", "-c", "read line; exec 0<&-; exit 0").start();
         OutputStream in = p.stdin();
+        in.write("go\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        in.flush();
         p.waitFor();
         IOException e = thrown(IOException.class, () -> {
             for (int i = 0; i < 100; i++) {
