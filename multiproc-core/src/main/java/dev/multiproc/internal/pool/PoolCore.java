@@ -50,7 +50,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Who was running</h2>
  * A worker runs its jobs in order and writes each answer before it starts the next job (see
  * {@code WorkerLoop}). So when a worker dies, the first job still in hand is the one it was
- * running, and the others never started. Only that one fails ({@link WorkerDiedException},
+ * running, and the others never started. Only that one fails ({@link dev.multiproc.WorkerDiedException},
  * with the exit status and the end of the worker's stderr); the others go back to the queue
  * and run elsewhere. A worker that dies before its READY ran nothing: all its jobs go back.
  *
@@ -59,7 +59,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * name the first job in hand (a SKIPPED, a job in hand; a READY, none, and only once). Anything
  * else (a frame a task wrote onto fd 4, bytes cut or shifted) means nothing more from that
  * channel can be trusted: the worker is killed, its running job fails with a
- * {@link WorkerDiedException} that says the channel was corrupted, and the jobs behind it go back
+ * {@link dev.multiproc.WorkerDiedException} that says the channel was corrupted, and the jobs behind it go back
  * to the queue, as for a death. Without the check, one stray frame would shift every later
  * answer onto the wrong job, silently.
  *
@@ -79,7 +79,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *   first (an answer, a deadline, a cancel, a death), and the others leave it alone.</li>
  *   <li>A kill races with the answer of the job it was meant for: the answer may be in the pipe
  *   already, and the worker may have started the next job. Then that next job is the first in
- *   hand at the death and fails with {@link WorkerDiedException}: a job runs at most once.</li>
+ *   hand at the death and fails with {@link dev.multiproc.WorkerDiedException}: a job runs at most once.</li>
  *   <li>The pipe of answers can end before the process has (a task that closes fd 4), and the
  *   process can end before its pipe does (a grandchild holding it). A death is handled once
  *   the exit status is known and the pipe has been read to its end or to what is in it.</li>
