@@ -5,7 +5,6 @@ import dev.multiproc.internal.posix.Futex;
 import dev.multiproc.internal.posix.FutexWaitv;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -15,9 +14,9 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Who sleeps where</h2>
  * <ul>
  *   <li>A <b>platform thread</b> sleeps in the kernel itself: {@code FUTEX_WAIT} for one word,
- *   or {@code futex_waitv} when it waits on two words, or must notice an interrupt (see
- *   {@link InterruptHook}: a futex call does not return for {@link Thread#interrupt}). No
- *   other thread is involved, so a wake costs what it costs in C.</li>
+ *   {@code futex_waitv} for two. An interrupt wakes it through {@link InterruptHook} (a futex
+ *   call does not return for {@link Thread#interrupt}). No other thread is involved, so a wake
+ *   costs what it costs in C.</li>
  *   <li>A <b>virtual thread</b> must not hold its carrier in a system call that may last: it
  *   registers its words with {@link FutexWatcher}, whose one platform thread sleeps in the
  *   kernel for all of them, and parks. It is unparked when a word is woken or changes.</li>
@@ -35,21 +34,14 @@ public final class FutexWait {
 
     private FutexWait() {}
 
-    /** A platform thread's memory for its sleeps: a vector of three entries and its interrupt word. */
+    /** A platform thread's means for its sleeps: a vector of two entries, and its interrupt hook. */
     private static final class Sleep {
-        final MemorySegment vector;
-        final MemorySegment interruptWord;
+        final MemorySegment vector = FutexWaitv.vector(Arena.ofAuto(), 2);
         InterruptHook hook;
-
-        Sleep() {
-            Arena arena = Arena.ofAuto();
-            vector = FutexWaitv.vector(arena, 3);
-            interruptWord = arena.allocate(ValueLayout.JAVA_INT);
-        }
 
         InterruptHook hook() {
             if (hook == null || !hook.isOpen()) {
-                hook = new InterruptHook(interruptWord);
+                hook = new InterruptHook();
             }
             return hook;
         }
@@ -89,34 +81,38 @@ public final class FutexWait {
             return parkUntilWoken(word, expected, word2, expected2, timeoutNanos, interruptible);
         }
         try {
-            if (word2 == null && !interruptible) {
-                return Futex.wait(word, expected, timeoutNanos) != Futex.Woke.TIMED_OUT;
+            if (!interruptible) {
+                return sleep(word, expected, word2, expected2, timeoutNanos);
             }
             Sleep sleep = SLEEP.get();
-            int count = 0;
-            FutexWaitv.set(sleep.vector, count++, word, expected);
-            if (word2 != null) {
-                FutexWaitv.set(sleep.vector, count++, word2, expected2);
-            }
-            if (!interruptible) {
-                return FutexWaitv.futex_waitv(sleep.vector, count, timeoutNanos) != FutexWaitv.TIMED_OUT;
-            }
-            FutexWaitv.set(sleep.vector, count++, sleep.interruptWord, 0);
             InterruptHook hook = sleep.hook();
-            hook.enter();
-            int woken;
+            boolean inTime = true;
             try {
-                woken = FutexWaitv.futex_waitv(sleep.vector, count, timeoutNanos);
+                if (hook.enter(word)) {
+                    inTime = sleep(word, expected, word2, expected2, timeoutNanos);
+                }
             } finally {
                 if (hook.exit()) {
                     Thread.interrupted();
                     throw new InterruptedException();
                 }
             }
-            return woken != FutexWaitv.TIMED_OUT;
+            return inTime;
         } catch (ErrnoException e) {
             throw new IllegalStateException("cannot wait on a shared word: " + e.getMessage(), e);
         }
+    }
+
+    /** A platform thread's sleep in the kernel: {@code FUTEX_WAIT} on one word, {@code futex_waitv} on two. */
+    private static boolean sleep(MemorySegment word, int expected, MemorySegment word2, int expected2,
+                                 long timeoutNanos) throws ErrnoException {
+        if (word2 == null) {
+            return Futex.wait(word, expected, timeoutNanos) != Futex.Woke.TIMED_OUT;
+        }
+        Sleep sleep = SLEEP.get();
+        FutexWaitv.set(sleep.vector, 0, word, expected);
+        FutexWaitv.set(sleep.vector, 1, word2, expected2);
+        return FutexWaitv.futex_waitv(sleep.vector, 2, timeoutNanos) != FutexWaitv.TIMED_OUT;
     }
 
     private static boolean parkUntilWoken(MemorySegment word, int expected, MemorySegment word2, int expected2,

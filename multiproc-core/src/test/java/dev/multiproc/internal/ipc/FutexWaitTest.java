@@ -186,4 +186,41 @@ class FutexWaitTest {
             assertEquals(0, cancelledCalls.get());
         }
     }
+
+    @Test
+    void anInterruptAtAnyMoment_endsTheSleep_ofPlatformAndVirtualThreads_onOneWordOrTwo() throws Exception {
+        try (SharedSegment segment = SharedSegment.create("futex-test", 4096)) {
+            MemorySegment word = segment.memory().asSlice(0, 4);
+            MemorySegment word2 = segment.memory().asSlice(64, 4);
+            java.util.Random random = new java.util.Random(12);
+            for (int round = 0; round < 600; round++) {
+                boolean two = round % 2 == 1;
+                boolean virtual = round % 3 == 2;
+                AtomicReference<Throwable> outcome = new AtomicReference<>();
+                CountDownLatch started = new CountDownLatch(1);
+                Runnable sleep = () -> {
+                    started.countDown();
+                    try {
+                        if (two) {
+                            FutexWait.await(word, 0, word2, 0, -1, true);
+                        } else {
+                            FutexWait.await(word, 0, -1, true);
+                        }
+                        outcome.set(new AssertionError("returned without an interrupt"));
+                    } catch (Throwable t) {
+                        outcome.set(t);
+                    }
+                };
+                Thread sleeper = virtual ? Thread.ofVirtual().start(sleep) : Thread.ofPlatform().start(sleep);
+                started.await();
+                long until = System.nanoTime() + random.nextInt(40_000); // anywhere around the entry into the kernel
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                sleeper.interrupt();
+                assertTrue(sleeper.join(java.time.Duration.ofSeconds(20)), "round " + round + ": the interrupt was lost");
+                assertTrue(outcome.get() instanceof InterruptedException, "round " + round + ": " + outcome.get());
+            }
+        }
+    }
 }
