@@ -185,7 +185,7 @@ public final class ProcessEvent implements AutoCloseable, Serializable {
                             return false;
                         }
                     }
-                    core.sleep(FLAG, 0, left, true);
+                    core.sleepOnWord(FLAG, 0, left, true, false);
                 }
                 return true;
             } finally {

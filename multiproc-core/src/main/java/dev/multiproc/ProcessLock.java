@@ -38,7 +38,8 @@ import java.util.concurrent.locks.Lock;
  * carrier. Nothing spins.
  *
  * <p>Its state: one futex word, 0 when free, else the holder's token in the lock's member
- * table with a bit for "someone sleeps" (see {@code docs/decisions.md}, "The futex protocol").
+ * table, with a bit for "someone sleeps" and one flipped when the holder is found ended (see
+ * {@code docs/decisions.md}, "The futex protocol").
  */
 public final class ProcessLock implements Lock, AutoCloseable, Serializable {
     @Serial
@@ -47,6 +48,12 @@ public final class ProcessLock implements Lock, AutoCloseable, Serializable {
     private static final long WORD = SharedObject.STATE;
     private static final long RECOVERED = SharedObject.STATE + 4;
     private static final int WAITERS = 0x8000_0000;
+    /**
+     * Flipped by the recovery for a holder that ended, before it wakes the sleepers: one that
+     * looked at the holder before the end and has not yet entered the kernel then finds the word
+     * changed and does not sleep, so the wake-up is not lost.
+     */
+    private static final int NUDGE = 1 << 30;
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
     private final transient SharedObject core;
@@ -267,12 +274,13 @@ public final class ProcessLock implements Lock, AutoCloseable, Serializable {
     private boolean contended(long timeoutNanos, boolean interruptible) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos;
         Members members = core.members();
+        boolean slept = false;
         while (true) {
             int seen = (int) INT.getVolatile(memory, WORD);
             int holder = seen & Members.TOKEN_MASK;
             if (holder == 0) {
-                // free; sleepers may remain, so the flag stays and the unlock will wake one
-                if (INT.compareAndSet(memory, WORD, seen, token | WAITERS)) {
+                // free; after a sleep, others may sleep still: the flag is set so that the unlock wakes one
+                if (INT.compareAndSet(memory, WORD, seen, token | (slept ? WAITERS : seen & WAITERS))) {
                     acquired(false);
                     return true;
                 }
@@ -296,7 +304,8 @@ public final class ProcessLock implements Lock, AutoCloseable, Serializable {
                     return false;
                 }
             }
-            core.sleep(WORD, seen | WAITERS, left, interruptible);
+            core.sleepOnWord(WORD, seen | WAITERS, left, interruptible, true);
+            slept = true;
         }
     }
 
@@ -314,9 +323,14 @@ public final class ProcessLock implements Lock, AutoCloseable, Serializable {
 
     /** The member of {@code slot} ended or left: if it holds the lock, its sleepers wake and one takes it over. */
     private void recover(int slot, long identity, int ended) {
-        if (((int) INT.getVolatile(memory, WORD) & Members.TOKEN_MASK) == ended) {
-            FutexWait.wake(core.word(WORD), Integer.MAX_VALUE);
-        }
+        int seen;
+        do {
+            seen = (int) INT.getVolatile(memory, WORD);
+            if ((seen & Members.TOKEN_MASK) != ended) {
+                return;
+            }
+        } while (!INT.compareAndSet(memory, WORD, seen, seen ^ NUDGE));
+        FutexWait.wake(core.word(WORD), Integer.MAX_VALUE);
     }
 
     /** True if the caller holds the lock: this thread for a reentrant lock, this process for another. */

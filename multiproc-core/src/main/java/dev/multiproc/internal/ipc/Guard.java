@@ -15,6 +15,15 @@ import java.lang.invoke.VarHandle;
  * more: no system call unless someone sleeps. Threads of one process share their process's token:
  * the guard excludes them from each other all the same (a taken word is taken).
  *
+ * <h2>Sleeping for it</h2>
+ * A sleeper reads the word, then watches the members ({@link Members#watchMembers}), then sleeps
+ * while the word holds what it read. The holder it read joined before it took the word, so it is
+ * among those watched: no second word (the epoch) is needed to learn of newcomers, which would
+ * cost every sleep about half a microsecond more in the kernel. If that holder ends, whoever
+ * recovers for it takes the guard over ({@link #lock}) and releases it (an object that uses the
+ * guard takes it in its {@link Members.Recovery}): the word changes and a sleeper wakes, or does
+ * not sleep.
+ *
  * <h2>The journal: a death in the middle of a change</h2>
  * Before it changes anything, the holder saves the ints it will change, as they are
  * ({@link #save}), then marks the journal valid ({@link #begin}); it clears the mark once all
@@ -88,9 +97,8 @@ public final class Guard {
                 continue;
             }
             members.watchMembers();
-            int epoch = members.epoch();
             try {
-                FutexWait.await(word, seen | WAITERS, members.epochWord(), epoch, -1, false);
+                FutexWait.await(word, seen | WAITERS, -1, false);
             } catch (InterruptedException e) {
                 throw new AssertionError("an uninterruptible wait was interrupted", e);
             }
