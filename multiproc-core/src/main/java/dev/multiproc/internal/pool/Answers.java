@@ -75,7 +75,7 @@ final class Answers {
             return;
         }
         if (answered > 0) {
-            w.measured(answered, now - w.headSince());
+            w.measured(answered, now - w.headSince(), w.inHand() == 0 && !queue.isEmpty());
         }
         if (w.head() != head && w.wasReady()) {
             if (w.head() != null) {

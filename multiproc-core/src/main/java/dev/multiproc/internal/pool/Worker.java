@@ -23,8 +23,22 @@ import java.util.Map;
  *
  * <h2>How many jobs it holds</h2>
  * One before its pace is known (a long task must not hold a short one back), then enough to
- * cover {@link #LEAD_NANOS} at the pace measured from its answers, up to {@link #MAX_WINDOW},
- * and none while {@link #MAX_BACKLOG} bytes wait for its pipe.
+ * cover its lead at the pace measured from its answers, up to {@link #MAX_WINDOW}, and none
+ * while {@link #MAX_BACKLOG} bytes wait for its pipe. The window grows at most twice per read
+ * (a slow start: one tiny first task must not open it wide for the slow ones that may follow)
+ * and shrinks at once.
+ *
+ * <h2>A lead for a busy machine</h2>
+ * The lead is how long the worker can go on without this JVM: the time the pool's thread may
+ * take to read its answers and send it more. On an idle machine that is tens of microseconds,
+ * and {@link #LEAD_NANOS} covers it many times. When the CPUs are shared, the pool's thread may
+ * wait a scheduler's slice (milliseconds) for a CPU, and a worker that drains its hand meanwhile
+ * waits too. Worse, the time it waited then looks like work: a worker that was idle half the
+ * time seems twice as slow, gets half the window, and waits more, until the pipeline is gone.
+ * So a read that finds the hand drained while jobs were waiting for a worker doubles the lead
+ * (up to {@link #MAX_LEAD_NANOS}), and such a read may make the measured pace faster, never
+ * slower: the worker may have been idle part of the time. Reads that find jobs still in hand
+ * measure the pace as it is, and let the lead shrink back slowly.
  */
 final class Worker {
     /** Where a worker is in its life; it only moves forward. */
@@ -52,9 +66,11 @@ final class Worker {
     }
 
     /** Longest run of jobs kept queued in a worker. */
-    static final int MAX_WINDOW = 4096;
-    /** How much work, in time, a worker should have queued behind the job it runs. */
+    static final int MAX_WINDOW = 16_384;
+    /** How much work, in time, a worker should have queued behind the job it runs, at least. */
     static final long LEAD_NANOS = 1_000_000;
+    /** ... and at most, on a busy machine (see the class comment). */
+    static final long MAX_LEAD_NANOS = 32_000_000;
     /** Bytes waiting for a worker's pipe beyond which it is given no more jobs. */
     static final int MAX_BACKLOG = 1 << 20;
 
@@ -81,6 +97,8 @@ final class Worker {
     private long headSince;
     /** Average time per job, or 0 before the first answer. */
     private long serviceNanos;
+    /** How long it should be able to go on without this JVM; see the class comment. */
+    private long leadNanos = LEAD_NANOS;
     /** How many jobs it may hold now; grows at most twice per answer read, see {@link #measured}. */
     private int window = 1;
 
@@ -256,9 +274,10 @@ final class Worker {
 
     /**
      * Takes {@code unit} into its hand as its next job and appends the job's frame to its
-     * outbox. True if the job is the first in hand of a ready worker: it starts now.
+     * outbox. True if the job is the first in hand of a ready worker: it starts now (the caller
+     * says when, {@link #headStarted}).
      */
-    boolean give(Unit unit, long now) {
+    boolean give(Unit unit) {
         unit.worker = this;
         unit.seq = nextSeq++;
         jobsGiven = nextSeq;
@@ -267,11 +286,7 @@ final class Worker {
         synchronized (outbox) {
             unit.encode(outbox.buffer(), this);
         }
-        if (hand.size() == 1 && isServing()) {
-            headSince = now;
-            return true;
-        }
-        return false;
+        return hand.size() == 1 && isServing();
     }
 
     /**
@@ -344,16 +359,34 @@ final class Worker {
     // ---------------------------------------------------------------- pace
 
     /**
-     * Records {@code answered} answers that came {@code elapsed} nanoseconds after the first of
-     * them started. The window follows the pace at once when it shrinks, but grows at most
-     * twice per read (a slow start): one tiny first task must not open it wide for the slow
-     * ones that may follow.
+     * Records {@code answered} answers, read at once, that came {@code elapsed} nanoseconds after
+     * the first of them started; {@code starved}: its hand is empty now while jobs were waiting
+     * for a worker. See the class comment.
      */
-    void measured(int answered, long elapsed) {
+    void measured(int answered, long elapsed, boolean starved) {
         long sample = Math.max(1, elapsed / answered);
-        serviceNanos = serviceNanos == 0 ? sample : (3 * serviceNanos + sample) / 4;
-        int target = (int) Math.min(MAX_WINDOW, 1 + LEAD_NANOS / serviceNanos);
+        if (serviceNanos == 0) {
+            serviceNanos = sample;
+        } else if (!starved || sample < serviceNanos) {
+            serviceNanos = (3 * serviceNanos + sample) / 4;
+        }
+        if (starved && window > 1) {
+            leadNanos = Math.min(MAX_LEAD_NANOS, 2 * leadNanos);
+        } else if (!hand.isEmpty()) {
+            leadNanos = Math.max(LEAD_NANOS, leadNanos - leadNanos / 32);
+        }
+        int target = (int) Math.min(MAX_WINDOW, 1 + leadNanos / serviceNanos);
         window = Math.min(target, 2 * window);
+    }
+
+    /** How long it should be able to go on without this JVM now. */
+    long lead() {
+        return leadNanos;
+    }
+
+    /** How long the jobs in its hand should keep it busy, at its measured pace; 0 if its pace is unknown. */
+    long workInHand() {
+        return serviceNanos == 0 ? 0 : hand.size() * serviceNanos;
     }
 
     @Override

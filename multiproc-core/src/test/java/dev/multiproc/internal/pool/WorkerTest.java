@@ -94,7 +94,7 @@ class WorkerTest {
         Worker w = worker();
         TaskUnit a = task();
         TaskUnit b = task();
-        assertFalse(w.give(a, 0), "not ready: nothing starts");
+        assertFalse(w.give(a), "not ready: nothing starts");
         assertNull(w.answer(Protocol.RESULT, 0), "an answer before READY");
         w.ready(10);
         assertEquals(10, w.headSince());
@@ -102,8 +102,7 @@ class WorkerTest {
         assertNull(w.answer(Protocol.RESULT, 1), "job 1 was never given");
         assertNull(w.answer(Protocol.CHUNK_RESULT, 0), "a chunk's answer for a task");
         assertSame(a, w.answer(Protocol.RESULT, 0));
-        assertTrue(w.give(b, 20), "a ready worker with an empty hand starts the job at once");
-        assertEquals(20, w.headSince());
+        assertTrue(w.give(b), "a ready worker with an empty hand starts the job at once");
         assertSame(b, w.skipped(1));
         assertNull(w.skipped(1));
     }
@@ -112,15 +111,51 @@ class WorkerTest {
     void window_growsAtMostTwicePerRead_andShrinksAtOnce() {
         Worker w = worker();
         assertEquals(1, w.window());
-        w.measured(1, 100); // 100 ns a job: the target is far above
+        w.measured(1, 10, false); // 10 ns a job: the target is far above
         assertEquals(2, w.window());
-        w.measured(2, 200);
+        w.measured(2, 20, false);
         assertEquals(4, w.window());
         for (int i = 0; i < 20; i++) {
-            w.measured(4, 400);
+            w.measured(4, 40, false);
         }
         assertEquals(Worker.MAX_WINDOW, w.window());
-        w.measured(1, 100_000_000); // 100 ms a job
+        w.measured(1, 100_000_000, false); // 100 ms a job
+        assertEquals(1, w.window());
+    }
+
+    @Test
+    void aWorkerStarvedWhileJobsWaited_getsALongerLead_andDoesNotLookSlower() {
+        Worker w = worker();
+        w.ready(0);
+        for (int i = 0; i < 10; i++) {
+            w.measured(4, 40_000, false); // 10 µs a job, some left in hand
+        }
+        assertEquals(Worker.LEAD_NANOS, w.lead());
+        int window = w.window();
+        assertEquals(1 + (int) (Worker.LEAD_NANOS / 10_000), window);
+        // It drained its hand and waited for this JVM half of the time: not twice as slow.
+        w.measured(window, 2 * window * 10_000L, true);
+        assertEquals(2 * Worker.LEAD_NANOS, w.lead());
+        assertEquals(Math.min(2 * window, 1 + (int) (2 * Worker.LEAD_NANOS / 10_000)), w.window());
+        for (int i = 0; i < 20; i++) {
+            w.measured(w.window(), 4 * w.window() * 10_000L, true);
+        }
+        assertEquals(Worker.MAX_LEAD_NANOS, w.lead());
+        assertEquals(1 + (int) (Worker.MAX_LEAD_NANOS / 10_000), w.window());
+        // A read that finds jobs left measures the pace as it is, and the lead shrinks back slowly.
+        TaskUnit t = task();
+        w.give(t);
+        long lead = w.lead();
+        w.measured(1, 10_000, false);
+        assertTrue(w.lead() < lead && w.lead() > lead / 2, "lead " + w.lead());
+    }
+
+    @Test
+    void aWorkerOfOneJobAtATime_isNotGivenALongerLeadForWaiting() {
+        Worker w = worker();
+        w.measured(1, 50_000_000, true); // 50 ms a job: one at a time, it always waits between two
+        w.measured(1, 50_000_000, true);
+        assertEquals(Worker.LEAD_NANOS, w.lead());
         assertEquals(1, w.window());
     }
 }
