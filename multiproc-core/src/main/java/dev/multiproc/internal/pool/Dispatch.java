@@ -25,6 +25,14 @@ import java.util.function.LongSupplier;
  * two jobs (see {@link Worker} for how many). Tiny jobs then travel by the hundred in one
  * {@code write}, and their answers come back by the hundred in one {@code read}.
  *
+ * <h2>Reading answers in batches</h2>
+ * A worker writes each answer as its job ends (see {@link Lifecycle}, "Who was running"); if
+ * the pool's thread waited for each, every tiny job would cost a wake-up on both sides, and on
+ * a machine whose CPUs are shared, wake-ups are what there is least of. So when every worker
+ * that works has enough in hand ({@link #pause}), the pool's thread leaves the answers unread
+ * for a quarter of that time: they pile up in the pipes and are read by the hundred, and a
+ * worker's {@code write} wakes nobody. Anything posted to the pool ends the pause at once.
+ *
  * <h2>Taking jobs back</h2>
  * Jobs in a worker's hand wait for the job it runs; Python's pools pull from a shared queue and
  * have no such wait. So with nothing left to give and a worker idle, up to half of the jobs
@@ -43,6 +51,10 @@ final class Dispatch {
     static final long STEAL_AFTER_NANOS = 2_000_000;
     /** The soonest a check for jobs to take back is scheduled. */
     private static final long MIN_RECHECK_NANOS = 100_000;
+    /** The shortest pause in reading answers worth taking (see {@link #pause}). */
+    static final long MIN_PAUSE_NANOS = 100_000;
+    /** The longest pause in reading answers. */
+    static final long MAX_PAUSE_NANOS = 1_000_000;
 
     private final JobQueue queue = new JobQueue();
     private final List<Worker> workers = new ArrayList<>();
@@ -130,7 +142,8 @@ final class Dispatch {
     }
 
     private void give(Worker w, Unit unit, Batch batch) {
-        if (w.give(unit, clock.getAsLong())) {
+        if (w.give(unit)) {
+            w.headStarted(clock.getAsLong());
             actions.headStarted(w);
         }
         batch.touch(w.outbox);
@@ -182,6 +195,31 @@ final class Dispatch {
                 }
             }
         }
+    }
+
+    /**
+     * How long the pool's thread may leave the workers' answers unread after this turn: a
+     * quarter of the work in hand of the worker that has the least, when every worker that
+     * works has at least {@link #MIN_PAUSE_NANOS} of it queued (up to {@link #MAX_PAUSE_NANOS});
+     * 0 when one has less, or has none while jobs wait, or its pace is unknown. See the class
+     * comment.
+     */
+    long pause() {
+        long least = Long.MAX_VALUE;
+        for (Worker w : workers) {
+            if (!w.isServing()) {
+                continue;
+            }
+            if (w.inHand() == 0) {
+                if (!queue.isEmpty() && w.intake() == Worker.Intake.OPEN) {
+                    return 0;
+                }
+                continue;
+            }
+            least = Math.min(least, w.workInHand());
+        }
+        long pause = least == Long.MAX_VALUE ? 0 : Math.min(MAX_PAUSE_NANOS, least / 4);
+        return pause >= MIN_PAUSE_NANOS ? pause : 0;
     }
 
     /** The check asked for by {@link Actions#recheckIn} is here; a dispatch follows. */

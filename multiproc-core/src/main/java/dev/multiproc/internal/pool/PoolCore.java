@@ -282,6 +282,7 @@ public final class PoolCore {
                     event.accept(batch);
                 }
                 endTurn(batch);
+                io.pauseAfterTurn(state.isStopped() ? 0 : dispatch.pause());
             } finally {
                 lock.unlock();
             }

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The pool's one thread: it waits on an epoll set of its own for the pipes it watches (the
@@ -81,6 +82,10 @@ final class PoolIo<T> {
     private volatile Thread delivering;
     private volatile long deliveringSince;
     private volatile boolean stopped;
+    /** The reading thread pauses (see {@link #pauseAfterTurn}); a wake-up ends the pause. */
+    private volatile boolean pausing;
+    /** The pause the current turn asked for; the reading thread's own. */
+    private long pauseNanos;
     private boolean closed;
     private int generation;
 
@@ -149,6 +154,35 @@ final class PoolIo<T> {
         if (wakePending.compareAndSet(false, true)) {
             signal();
         }
+        if (pausing) {
+            LockSupport.unpark(reader);
+        }
+    }
+
+    /**
+     * From the turn: after this turn and its deliveries, the reading thread may leave what it
+     * watches unread for {@code nanos} (0 for not at all); a wake-up ends the pause at once.
+     */
+    void pauseAfterTurn(long nanos) {
+        pauseNanos = nanos;
+    }
+
+    /** Leaves what is watched unread for the pause the turn asked for, unless something is posted. */
+    private void pause() {
+        long nanos = pauseNanos;
+        pauseNanos = 0;
+        if (nanos <= 0) {
+            return;
+        }
+        pausing = true; // then wakePending: a wake() either sees this or is seen here
+        try {
+            long until = System.nanoTime() + nanos;
+            while (!wakePending.get() && errands.isEmpty() && !stopped && (nanos = until - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(this, nanos);
+            }
+        } finally {
+            pausing = false;
+        }
     }
 
     /**
@@ -178,6 +212,7 @@ final class PoolIo<T> {
             close();
         } else {
             signal();
+            LockSupport.unpark(reader);
         }
     }
 
@@ -233,6 +268,7 @@ final class PoolIo<T> {
                 delivering = null;
                 deliveringSince = 0;
                 runErrands();
+                pause();
             }
         } finally {
             threads.remove(me);
