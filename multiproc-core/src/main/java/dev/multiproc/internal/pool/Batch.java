@@ -16,6 +16,8 @@ final class Batch {
     private final List<Outbox> touched = new ArrayList<>(4);
     private final List<Outbox> closing = new ArrayList<>(1);
     private final List<Runnable> deliveries = new ArrayList<>();
+    /** The job each delivery decides, or null (map elements never handed out, other actions). */
+    private final List<Unit> decided = new ArrayList<>();
     private final Outcomes outcomes;
 
     Batch(Outcomes outcomes) {
@@ -39,7 +41,7 @@ final class Batch {
         if (!unit.settle()) {
             return false;
         }
-        deliveries.add(() -> outcomes.answer(unit, worker, frame));
+        add(unit, () -> outcomes.answer(unit, worker, frame));
         return true;
     }
 
@@ -48,7 +50,7 @@ final class Batch {
         if (!unit.settle()) {
             return false;
         }
-        deliveries.add(() -> outcomes.fail(unit, failure));
+        add(unit, () -> outcomes.fail(unit, failure));
         return true;
     }
 
@@ -57,14 +59,14 @@ final class Batch {
         if (!unit.settle()) {
             return false;
         }
-        deliveries.add(() -> outcomes.cancel(unit));
+        add(unit, () -> outcomes.cancel(unit));
         return true;
     }
 
     /** Fails the elements {@code [from, to)} of {@code call}, which were never handed out. */
     void failElements(MapCall call, int from, int to, Throwable failure) {
         if (from < to) {
-            deliveries.add(() -> {
+            add(null, () -> {
                 for (int i = from; i < to; i++) {
                     call.fail(i, failure);
                 }
@@ -74,11 +76,12 @@ final class Batch {
 
     /** Runs {@code action} with the deliveries, after the lock. */
     void run(Runnable action) {
-        deliveries.add(action);
+        add(null, action);
     }
 
-    boolean hasDeliveries() {
-        return !deliveries.isEmpty();
+    private void add(Unit unit, Runnable delivery) {
+        decided.add(unit);
+        deliveries.add(delivery);
     }
 
     /** Writes what was appended; then closes the pipes to close. */
@@ -93,14 +96,32 @@ final class Batch {
 
     /** Delivers the outcomes, in the order they were decided. */
     void deliver() {
-        for (Runnable r : deliveries) {
-            try {
-                r.run();
-            } catch (Throwable t) {
-                // Delivering catches what a result or an exception throws while it is read, and a
-                // stage's own failure goes into the stage's future: this is a bug of ours. Say it, go on.
-                System.getLogger(Batch.class.getName()).log(System.Logger.Level.ERROR, "delivering an outcome failed", t);
+        deliveries.forEach(Batch::deliver);
+    }
+
+    /**
+     * Delivers the outcome of {@code unit} alone, if it was decided here, and returns what
+     * delivers the others (in the order they were decided), or null if there are none.
+     */
+    Runnable deliverOnly(Unit unit) {
+        List<Runnable> others = new ArrayList<>(deliveries.size());
+        for (int i = 0; i < deliveries.size(); i++) {
+            if (decided.get(i) == unit) {
+                deliver(deliveries.get(i));
+            } else {
+                others.add(deliveries.get(i));
             }
+        }
+        return others.isEmpty() ? null : () -> others.forEach(Batch::deliver);
+    }
+
+    private static void deliver(Runnable delivery) {
+        try {
+            delivery.run();
+        } catch (Throwable t) {
+            // Delivering catches what a result or an exception throws while it is read, and a
+            // stage's own failure goes into the stage's future: this is a bug of ours. Say it, go on.
+            System.getLogger(Batch.class.getName()).log(System.Logger.Level.ERROR, "delivering an outcome failed", t);
         }
     }
 }

@@ -274,6 +274,33 @@ final class Lifecycle {
         }
     }
 
+    /**
+     * Claims the answers of the worker that holds {@code unit} for {@code t} (see {@link Waiting}):
+     * the link, muted, or null if the job is not in the hand of a worker that runs jobs.
+     */
+    WorkerLink claim(TaskUnit unit, Thread t) {
+        Worker w = unit.worker;
+        WorkerLink link = w == null ? null : links.get(w);
+        if (link == null || unit.isSettled() || !w.isServing() || !dispatch.contains(w)) {
+            return null;
+        }
+        try {
+            if (!link.claim(t)) {
+                return null;
+            }
+        } catch (ErrnoException e) {
+            return null; // no eventfd to be woken with: wait as usual
+        }
+        io.mute(link.token);
+        return link;
+    }
+
+    /** Gives {@code link}'s answers back to the pool's thread. */
+    void release(WorkerLink link) {
+        link.release();
+        io.unmute(link.token);
+    }
+
     // ---------------------------------------------------------------- ending
 
     /** Kills {@code w} (for {@code reason}, or null) unless it is dying already; it is replaced. */

@@ -45,6 +45,7 @@ public final class PoolCore {
     private final Cancels cancels;
     private final Deadlines deadlines;
     private final Lifecycle lifecycle;
+    private final Waiting waiting = new Waiting(this);
     private int functionCount;
 
     private PoolCore(PoolConfig config) throws ErrnoException {
@@ -257,8 +258,49 @@ public final class PoolCore {
         }
     }
 
+    // ---------------------------------------------------------------- a waiter reads, see Waiting
+
+    /** Reads for {@code future} while the caller would wait for it, up to {@code nanos}; see {@link Waiting}. */
+    void await(PoolFuture<?> future, long nanos) {
+        waiting.await(future, nanos);
+    }
+
+    /** True if the calling thread is one of the pool's own. */
+    boolean onPoolThread() {
+        return io.onPoolThread();
+    }
+
+    /** Claims the answers of the worker that holds {@code unit} for {@code t}, or returns null. */
+    WorkerLink claim(TaskUnit unit, Thread t) {
+        return read(() -> lifecycle.claim(unit, t));
+    }
+
+    /** A turn of {@code t} on the link it claimed: its answers taken in, the turn ended, what it appended sent. */
+    Batch readClaimed(WorkerLink link, Thread t) {
+        Batch batch = new Batch(delivery);
+        lock.lock();
+        try {
+            if (link.claimedBy(t)) {
+                lifecycle.answered(link, link.read(), System.nanoTime(), batch);
+            }
+            endTurn(batch);
+        } finally {
+            lock.unlock();
+        }
+        batch.send();
+        return batch;
+    }
+
+    /** Gives a claimed link back to the pool's thread. */
+    void release(WorkerLink link) {
+        read(() -> {
+            lifecycle.release(link);
+            return null;
+        });
+    }
+
     /** Runs {@code event} on the pool's thread, under the lock, soon. From any thread. */
-    private void post(Consumer<Batch> event) {
+    void post(Consumer<Batch> event) {
         mailbox.add(event);
         io.wake();
     }
@@ -267,15 +309,13 @@ public final class PoolCore {
     private Runnable turn(List<WorkerLink> readable) {
         Batch batch = new Batch(delivery);
         try {
-            List<List<Protocol.Frame>> frames = new ArrayList<>(readable.size());
-            for (WorkerLink link : readable) {
-                frames.add(link.read());
-            }
             lock.lock();
             try {
                 long now = System.nanoTime();
-                for (int i = 0; i < readable.size(); i++) {
-                    lifecycle.answered(readable.get(i), frames.get(i), now, batch);
+                for (WorkerLink link : readable) {
+                    if (!link.claimed()) { // else its claimant reads it (see Waiting)
+                        lifecycle.answered(link, link.read(), now, batch);
+                    }
                 }
                 Consumer<Batch> event;
                 while ((event = mailbox.poll()) != null) {

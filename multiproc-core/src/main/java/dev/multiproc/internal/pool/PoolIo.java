@@ -149,6 +149,30 @@ final class PoolIo<T> {
         }
     }
 
+    /**
+     * Stops watching what {@code token} stands for until {@link #unmute}, keeping it registered:
+     * nothing it does (end of file included) wakes the pool's thread meanwhile.
+     */
+    void mute(long token) {
+        modify(token, Epoll.EPOLLONESHOT); // no event asked for, and none delivered
+    }
+
+    /** Watches what {@code token} stands for again, after {@link #mute}; what is there to read wakes the pool's thread. */
+    void unmute(long token) {
+        modify(token, Epoll.EPOLLIN);
+    }
+
+    private void modify(long token, int events) {
+        Watched<T> w = watched.get(token);
+        if (w != null) {
+            try {
+                Epoll.epoll_ctl(epfd, Epoll.EPOLL_CTL_MOD, w.fd(), events, token);
+            } catch (ErrnoException e) {
+                // unwatched meanwhile: nothing to change
+            }
+        }
+    }
+
     /** Makes the pool's thread take a turn soon (for events posted to the pool). From any thread. */
     void wake() {
         if (wakePending.compareAndSet(false, true)) {

@@ -3,18 +3,28 @@ package dev.multiproc.internal.pool;
 import dev.multiproc.Signal;
 import dev.multiproc.internal.io.Fd;
 import dev.multiproc.internal.jvm.WorkerJvm;
+import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
 import dev.multiproc.internal.wire.FrameBuffer;
 import dev.multiproc.internal.wire.Protocol;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A worker's process and the reading of its answers: what {@link Worker} leaves out. Only one
- * thread reads at a time (the pool's reading thread); {@link #atEnd} and {@link #fault} are
- * then read under the pool's lock by the same thread.
+ * A worker's process and the reading of its answers: what {@link Worker} leaves out. Its
+ * answers are read under the pool's lock, by the pool's thread or by the thread that claimed
+ * the link ({@link Waiting}), so they are taken in the order they came.
+ *
+ * <h2>A claimed link</h2>
+ * While a thread waiting for a future reads this worker's answers itself, the pool's thread does
+ * not watch its pipe. The claimant polls the pipe and an eventfd of the link's own, which
+ * whoever completes the future meanwhile writes to, so that the claimant stops polling. The
+ * claimant uses the fd numbers outside the pool's lock: while the link is claimed they are not
+ * closed (closing waits for the release), so the numbers cannot be handed out again under it.
  */
 final class WorkerLink {
     /** The types of frame a worker may send. */
@@ -28,6 +38,13 @@ final class WorkerLink {
     long token;
     private boolean eof;
     private String fault;
+    /** The thread reading its answers itself, or null; under the pool's lock. */
+    private Thread claimant;
+    /** The worker is gone while claimed: its pipe and eventfd are closed at the release. */
+    private boolean closeOnRelease;
+    /** The claimant's eventfd, made at the first claim; -1 before, -2 once closed. Under this object's monitor. */
+    private int wakeFd = -1;
+    private final MemorySegment counter = Arena.ofAuto().allocate(ValueLayout.JAVA_LONG);
 
     WorkerLink(Worker worker, WorkerJvm jvm, FrameBuffer answers) {
         this.worker = worker;
@@ -93,9 +110,86 @@ final class WorkerLink {
         jvm.child().signal(Signal.SIGKILL);
     }
 
-    /** Closes both pipes: the worker is gone. */
+    /** Closes both pipes: the worker is gone. The answers pipe waits for the release if the link is claimed. */
     void close() {
         worker.outbox.close();
+        if (claimant != null) {
+            closeOnRelease = true;
+        } else {
+            closeAnswers();
+        }
+    }
+
+    private void closeAnswers() {
         jvm.closeAnswers();
+        synchronized (this) {
+            Fds.closeQuietly(wakeFd);
+            wakeFd = -2;
+        }
+    }
+
+    // ---------------------------------------------------------------- claims, see Waiting
+
+    /** Claims the reading of its answers for {@code t}; false if another has it, or it ended. Under the pool's lock. */
+    boolean claim(Thread t) throws ErrnoException {
+        if (claimant != null || closeOnRelease || eof || fault != null) {
+            return false;
+        }
+        synchronized (this) {
+            if (wakeFd == -1) {
+                wakeFd = Fds.eventfd();
+            }
+        }
+        claimant = t;
+        return true;
+    }
+
+    /** True while {@code t} reads its answers. Under the pool's lock. */
+    boolean claimedBy(Thread t) {
+        return claimant == t;
+    }
+
+    /** True while some thread other than the pool's reads its answers. Under the pool's lock. */
+    boolean claimed() {
+        return claimant != null;
+    }
+
+    /** Gives the reading back to the pool's thread; closes what {@link #close} left open. Under the pool's lock. */
+    void release() {
+        claimant = null;
+        if (closeOnRelease) {
+            closeAnswers();
+        }
+    }
+
+    /**
+     * The claimant waits up to {@code millis} for an answer, the end of the pipe, or
+     * {@link #wakeClaimant}; outside the pool's lock.
+     */
+    void awaitAnswer(int millis) throws ErrnoException {
+        int wake;
+        synchronized (this) {
+            wake = wakeFd;
+        }
+        Fds.pollReadable(new int[] {jvm.answers().number(), wake}, millis);
+        synchronized (this) {
+            if (wakeFd >= 0) {
+                Fds.read(wakeFd, counter); // empties the counter, or would block: either will do
+            }
+        }
+    }
+
+    /** Stops the claimant's wait: the future it waits for is complete. From any thread. */
+    void wakeClaimant() {
+        synchronized (this) {
+            if (wakeFd >= 0) {
+                try {
+                    counter.set(ValueLayout.JAVA_LONG, 0, 1L);
+                    Fds.write(wakeFd, counter);
+                } catch (ErrnoException e) {
+                    // the counter is full: the claimant is woken anyway
+                }
+            }
+        }
     }
 }
