@@ -53,7 +53,7 @@ public final class PoolCore {
         this.state = new PoolState(config.name());
         this.delivery = new Delivery(config.limits(), config.name());
         this.io = new PoolIo<>(config.name(), this::turn);
-        Actions actions = new PoolActions();
+        PoolActions actions = new PoolActions(config, this::post);
         this.dispatch = new Dispatch(config.maxTasksPerWorker(), System::nanoTime, actions);
         this.cancels = new Cancels(dispatch, actions);
         this.deadlines = new Deadlines(config.taskTimeout(), config.name(), dispatch, actions,
@@ -69,6 +69,7 @@ public final class PoolCore {
                 PoolCore.this.post(event);
             }
         }, actions);
+        actions.wire(lifecycle, deadlines, dispatch);
     }
 
     /**
@@ -357,44 +358,6 @@ public final class PoolCore {
             state.terminate();
             ended.signalAll();
             io.stop();
-        }
-    }
-
-    /** What the parts ask of the pool, under its lock. */
-    private final class PoolActions implements Actions {
-        @Override
-        public void kill(Worker w, Unit reason) {
-            lifecycle.kill(w, reason);
-        }
-
-        @Override
-        public void corrupt(Worker w, String why) {
-            lifecycle.corrupt(w, why);
-        }
-
-        @Override
-        public void headStarted(Worker w) {
-            deadlines.started(w);
-        }
-
-        @Override
-        public void retired(Worker w) {
-            lifecycle.ensureWorkers();
-        }
-
-        @Override
-        public void ready(Worker w) {
-            lifecycle.ready();
-        }
-
-        @Override
-        public void initFailed(Worker w, byte[] payload, Batch batch) {
-            lifecycle.breakPool(Failures.initializerFailed(config.name(), w, payload, config.limits()), batch);
-        }
-
-        @Override
-        public void recheckIn(long nanos) {
-            Engine.get().loop().schedule(nanos, () -> post(batch -> dispatch.rechecked()));
         }
     }
 }
