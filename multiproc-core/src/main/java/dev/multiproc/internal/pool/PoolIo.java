@@ -138,9 +138,9 @@ final class PoolIo<T> {
     }
 
     /** Stops watching what {@code token} stands for; before its pipe is closed. Does nothing for an unknown token. */
-    void unwatch(long token) {
+    synchronized void unwatch(long token) {
         Watched<T> w = watched.remove(token);
-        if (w != null) {
+        if (w != null && !closed) { // closed: its number may be another epoll set's now
             try {
                 Epoll.epoll_ctl(epfd, Epoll.EPOLL_CTL_DEL, w.fd(), 0, token);
             } catch (ErrnoException e) {
@@ -162,9 +162,9 @@ final class PoolIo<T> {
         modify(token, Epoll.EPOLLIN);
     }
 
-    private void modify(long token, int events) {
+    private synchronized void modify(long token, int events) {
         Watched<T> w = watched.get(token);
-        if (w != null) {
+        if (w != null && !closed) { // closed: its number may be another epoll set's now
             try {
                 Epoll.epoll_ctl(epfd, Epoll.EPOLL_CTL_MOD, w.fd(), events, token);
             } catch (ErrnoException e) {
