@@ -1,15 +1,21 @@
 package dev.multiproc;
 
+import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.Engine;
 import dev.multiproc.internal.engine.ProcFs;
 import dev.multiproc.internal.engine.SpawnPlan;
 import dev.multiproc.internal.io.Fd;
+import dev.multiproc.internal.launch.LaunchRequest;
+import dev.multiproc.internal.launch.Launcher;
+import dev.multiproc.internal.launch.StartFailures;
+import dev.multiproc.internal.launch.Started;
 import dev.multiproc.internal.posix.Epoll;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
 import dev.multiproc.internal.posix.Pidfd;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +24,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A command to start as a detached process: Python's double fork. Made by
@@ -36,9 +45,13 @@ public final class DetachedCommand {
     private static final String REPORT_PID_THEN_EXEC = "echo $$ >&3; exec 3>&-; exec \"$0\" \"$@\"";
     private static final Duration REPORT_LIMIT = Duration.ofSeconds(10);
 
-    private final Command command;
+    /** Where the setsid intermediate writes the pid of the program it became: its fd 3. */
+    private static final int REPORT_FD = 3;
 
-    DetachedCommand(Command command) {
+    /** The command, with the settings of a detached process (see {@code ChildSettings.detached()}). */
+    private final LaunchRequest command;
+
+    DetachedCommand(LaunchRequest command) {
         this.command = command;
     }
 
@@ -52,48 +65,48 @@ public final class DetachedCommand {
      *
      * @throws ProcessStartException if the program is missing or not executable, or the
      *     intermediate {@code setsid} cannot run
+     * @throws IOException if the intermediate did not report the program's pid, or failed
      */
     public DetachedProcess start() throws IOException {
-        String program = command.argv().getFirst();
-        Path resolved = StartFailures.locate(program, command.directorySetting())
+        String program = command.program();
+        Path directory = command.settings().directory();
+        Path resolved = StartFailures.locate(program, directory)
                 .filter(Files::isRegularFile)
-                .orElseThrow(() -> new ProcessStartException("Cannot run program \"" + program
-                        + "\" detached: ENOENT (No such file or directory)", program, "ENOENT", null));
+                .orElseThrow(() -> StartFailures.detachedNotFound(program));
         if (!Files.isExecutable(resolved)) {
-            throw new ProcessStartException("Cannot run program \"" + program + "\" detached: " + resolved
-                    + " is not executable (EACCES)", program, "EACCES", null);
+            throw StartFailures.detachedNotExecutable(program, resolved);
         }
-        List<byte[]> argv = new ArrayList<>();
-        for (String word : List.of("setsid", "sh", "-c", REPORT_PID_THEN_EXEC, resolved.toString())) {
-            argv.add(word.getBytes(StandardCharsets.UTF_8));
+        List<String> argv = new ArrayList<>(List.of("setsid", "sh", "-c", REPORT_PID_THEN_EXEC, resolved.toString()));
+        List<byte[]> argvBytes = new ArrayList<>();
+        for (String word : argv) {
+            argvBytes.add(word.getBytes(StandardCharsets.UTF_8));
         }
-        List<byte[]> arguments = command.argvBytes();
-        argv.addAll(arguments.subList(1, arguments.size()));
-        Command intermediate = Command.ofBytes(argv).newProcessGroup().daemon(false).survivesParent()
-                .stdin(command.stdinSetting()).stdout(command.stdoutSetting()).stderr(command.stderrSetting());
-        if (command.directorySetting() != null) {
-            intermediate = intermediate.directory(command.directorySetting());
-        }
-        intermediate = intermediate.withEnvironmentOf(command);
-        int[] report = Fds.pipe2(Fds.O_CLOEXEC);
-        Subprocess setsid;
+        argv.addAll(command.argv().subList(1, command.argv().size()));
+        argvBytes.addAll(command.argvBytes().subList(1, command.argvBytes().size()));
+        // The intermediate: a command that survives this JVM, leads a group of its own, and reports on fd 3.
+        LaunchRequest intermediate = LaunchRequest.of(Child.Kind.COMMAND, null, argv, argvBytes, command.settings())
+                .withGrouping(SpawnPlan.Grouping.NEW_GROUP)
+                .withChannel(REPORT_FD, false);
+        Child setsid;
+        int report;
         try {
-            setsid = intermediate.start(-1, -1, List.of(new SpawnPlan.FdMapping(report[1], 3)), false);
+            Started started = Launcher.launch(intermediate);
+            setsid = started.child();
+            report = started.channel(REPORT_FD);
         } catch (ProcessStartException e) {
-            Fds.closeQuietly(report[0]);
-            throw new ProcessStartException("Cannot run program \"" + program + "\" detached: detaching needs"
-                    + " setsid(1) from util-linux: " + e.getMessage(), program, e.errorName(), e);
-        } finally {
-            Fds.closeQuietly(report[1]);
+            throw StartFailures.detachedNeedsSetsid(program, e);
         }
-        long pid = readPid(report[0], program, setsid);
+        long pid = readPid(report, program, setsid);
         ExitStatus status;
         try {
-            status = setsid.waitFor(REPORT_LIMIT).orElseThrow(() -> new IOException(
-                    "setsid did not exit after detaching \"" + program + "\""));
+            status = setsid.exit().get(REPORT_LIMIT.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("setsid did not exit after detaching \"" + program + "\"");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("exit future failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while detaching \"" + program + "\"");
+            throw new InterruptedIOException("interrupted while detaching \"" + program + "\"");
         }
         if (!status.success()) {
             throw new IOException("setsid failed (" + status + ") while detaching \"" + program + "\"");
@@ -101,11 +114,10 @@ public final class DetachedCommand {
         return pin(pid, program);
     }
 
-    private static long readPid(int readEnd, String program, Subprocess setsid) throws IOException {
+    private static long readPid(int readEnd, String program, Child setsid) throws IOException {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         long deadline = System.nanoTime() + REPORT_LIMIT.toNanos();
         try (Fd fd = new Fd(readEnd, Engine.get().loop())) {
-            Fds.setNonBlocking(readEnd);
             byte[] buffer = new byte[32];
             while (true) {
                 long n = fd.read(MemorySegment.ofArray(buffer));
@@ -114,7 +126,7 @@ public final class DetachedCommand {
                 } else if (n == 0) {
                     break;
                 } else if (!fd.await(Epoll.EPOLLIN, deadline)) {
-                    setsid.kill();
+                    setsid.signal(Signal.SIGKILL);
                     throw new IOException("no pid reported within " + REPORT_LIMIT + " while detaching \"" + program + "\"");
                 }
             }
@@ -144,6 +156,6 @@ public final class DetachedCommand {
 
     @Override
     public String toString() {
-        return "detached " + command;
+        return "detached " + String.join(" ", command.argv());
     }
 }

@@ -1,25 +1,26 @@
 package dev.multiproc;
 
+import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.Engine;
 import dev.multiproc.internal.engine.EventLoop;
+import dev.multiproc.internal.engine.ExitStages;
 import dev.multiproc.internal.engine.Reclaimer;
+import dev.multiproc.internal.io.Timeouts;
 import dev.multiproc.internal.posix.Epoll;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
 import dev.multiproc.internal.posix.Pidfd;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A process started by {@link DetachedCommand#start()}: not this JVM's child, so it has no
- * exit status for us, but it can be signalled and watched through a pidfd while it lives.
- * The handle holds that pidfd until the process ends or {@link #close()} releases it (the
- * process keeps running either way).
+ * exit status for us, but it can be signalled, watched and waited for through a pidfd while
+ * it lives, as every {@link SignalTarget}. The handle holds that pidfd until the process ends
+ * or {@link #close()} releases it (the process keeps running either way). A released handle
+ * no longer reaches the process: a signal sends nothing, {@link #isAlive()} is false, and its
+ * end is no longer seen ({@link #onExit()} does not complete, {@link #join} returns false).
  */
 public final class DetachedProcess implements AutoCloseable, SignalTarget {
     private final long pid;
@@ -30,22 +31,28 @@ public final class DetachedProcess implements AutoCloseable, SignalTarget {
     /** The pidfd and its watch, apart from the handle so that a dropped handle can be cleaned. */
     private static final class State implements Runnable {
         private final CompletableFuture<Void> ended = new CompletableFuture<>();
+        private final long pid;
         private int pidfd;
         private long token = -1;
 
-        State(int pidfd) {
+        State(long pid, int pidfd) {
+            this.pid = pid;
             this.pidfd = pidfd;
             if (pidfd < 0) {
                 ended.complete(null);
             }
         }
 
-        synchronized void watch(EventLoop loop) throws ErrnoException {
+        synchronized void watch(EventLoop loop) {
             if (pidfd >= 0 && token < 0) {
-                token = loop.add(pidfd, Epoll.EPOLLIN, events -> {
-                    run();
-                    ended.complete(null);
-                });
+                try {
+                    token = loop.add(pidfd, Epoll.EPOLLIN, events -> {
+                        run();
+                        ended.complete(null);
+                    });
+                } catch (ErrnoException e) {
+                    throw new MultiprocException("cannot watch the end of process " + pid + ": " + e.getMessage());
+                }
             }
         }
 
@@ -56,7 +63,7 @@ public final class DetachedProcess implements AutoCloseable, SignalTarget {
             try {
                 return Pidfd.pidfd_send_signal(pidfd, signal.number());
             } catch (ErrnoException e) {
-                throw new UncheckedIOException(e);
+                throw Child.signalFailed(signal, "process " + pid, e);
             }
         }
 
@@ -67,7 +74,7 @@ public final class DetachedProcess implements AutoCloseable, SignalTarget {
             try {
                 return Fds.pollReadable(new int[] {pidfd}, 0) == 0;
             } catch (ErrnoException e) {
-                throw new UncheckedIOException(e);
+                throw new MultiprocException("cannot tell whether process " + pid + " runs: " + e.getMessage());
             }
         }
 
@@ -87,7 +94,7 @@ public final class DetachedProcess implements AutoCloseable, SignalTarget {
     DetachedProcess(long pid, int pidfd, String program) {
         this.pid = pid;
         this.program = program;
-        this.state = new State(pidfd);
+        this.state = new State(pid, pidfd);
         this.cleanable = Engine.get().reclaimer().register(this, state);
     }
 
@@ -96,59 +103,64 @@ public final class DetachedProcess implements AutoCloseable, SignalTarget {
     }
 
     /** Its process id. */
+    @Override
     public long pid() {
         return pid;
     }
 
     /** True while it runs (and this handle still holds it). */
+    @Override
     public boolean isAlive() {
         return state.alive();
     }
 
-    /** Sends {@code signal} through the pidfd: true if sent, false if it has ended or was released. */
+    /**
+     * Sends {@code signal} through the pidfd: true if sent, false if it has ended or was released.
+     *
+     * @throws MultiprocException if the kernel refuses the signal (the message says why)
+     */
+    @Override
     public boolean signal(Signal signal) {
         return state.send(Objects.requireNonNull(signal, "signal"));
     }
 
-    /** Sends SIGTERM; see {@link #signal}. */
-    public boolean terminate() {
-        return signal(Signal.SIGTERM);
-    }
-
-    /** Sends SIGKILL; see {@link #signal}. */
-    public boolean kill() {
-        return signal(Signal.SIGKILL);
-    }
-
     /**
-     * Completes when the process ends. There is no status: it is not this JVM's child, and
-     * whoever adopted it reaps it.
+     * Completes (with null) when the process ends. There is no status: it is not this JVM's
+     * child, and whoever adopted it reaps it. Actions chained on it run on a virtual thread,
+     * never on multiproc's event thread, with the context class loader of the thread that
+     * called this.
+     *
+     * @throws MultiprocException if the kernel refuses to watch the pidfd (the message says why)
      */
+    @Override
     public CompletableFuture<Void> onExit() {
-        try {
-            state.watch(Engine.get().loop());
-        } catch (ErrnoException e) {
-            throw new UncheckedIOException(e);
-        }
-        return state.ended.thenApply(v -> v);
+        state.watch(Engine.get().loop());
+        return ExitStages.onExit(state.ended);
     }
 
     /**
-     * Waits up to {@code timeout} for the process to end; true if it did. A zero or negative
-     * timeout looks once, as {@link Subprocess#waitFor(Duration)} does.
+     * Waits up to {@code timeout} for the process to end: true if it has. A zero or negative
+     * timeout looks once.
      *
      * @throws NullPointerException if {@code timeout} is null
+     * @throws MultiprocException if the kernel refuses to watch the pidfd (the message says why)
      */
+    @Override
+    public boolean join(Duration timeout) throws InterruptedException {
+        long nanos = Timeouts.waitNanos(timeout);
+        state.watch(Engine.get().loop());
+        return ExitStages.await(state.ended, pid, nanos);
+    }
+
+    /**
+     * The same wait as {@link #join(Duration)}, under its older name.
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @deprecated use {@link #join(Duration)}, the wait every {@link SignalTarget} has
+     */
+    @Deprecated
     public boolean waitFor(Duration timeout) throws InterruptedException {
-        long nanos = Subprocess.waitNanos(timeout);
-        try {
-            onExit().get(nanos, TimeUnit.NANOSECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("exit watch failed", e);
-        }
+        return join(timeout);
     }
 
     /** Releases the pidfd; the process goes on, and this handle can no longer reach it. */

@@ -2,25 +2,15 @@ package dev.multiproc;
 
 import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.ExitStages;
+import dev.multiproc.internal.io.PipeInputStream;
+import dev.multiproc.internal.io.Timeouts;
 import dev.multiproc.internal.jvm.JvmConfig;
 import dev.multiproc.internal.jvm.TaskRun;
 import dev.multiproc.internal.jvm.WarmSpare;
-import dev.multiproc.internal.wire.SerialLimits;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -49,6 +39,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * daemon child is terminated when this JVM exits. Whatever the flag, a child halts when this
  * JVM dies (even by SIGKILL) unless it was started with {@link Builder#survivesParent}.
  *
+ * <p>It is a {@link SignalTarget}, the shape it shares with {@link Subprocess} and
+ * {@link DetachedProcess}; its {@link #stdout()} and {@link #stderr()}, when they are pipes,
+ * are {@link ProcessOutput}s, as a {@code Subprocess}'s are.
+ *
  * <p>A {@code JvmProcess} can exist before it runs: {@link #of} and {@link Builder#build}
  * create one, {@link #start()} starts it; {@link #start(Task)} and {@link Builder#start} do
  * both. It is started at most once.
@@ -66,6 +60,9 @@ public final class JvmProcess<T> implements SignalTarget {
     private State state = State.NEW;
     private TaskRun run;
     private RuntimeException startFailure;
+    /** The child's stdout and stderr as the caller reads them, made on first use. */
+    private ProcessOutput stdout;
+    private ProcessOutput stderr;
 
     private JvmProcess(Task<T> task, JvmConfig config) {
         this.task = task;
@@ -83,7 +80,9 @@ public final class JvmProcess<T> implements SignalTarget {
      * @throws IllegalArgumentException if the task cannot be serialized; the message names the
      *     class that is not serializable and the way to it (such as {@code task → captured arg 0
      *     (com.x.Holder) → field conn: java.net.Socket is not Serializable}); no child is started
-     * @throws MultiprocException if the child cannot be started (its cause says why)
+     * @throws ProcessStartException if the child JVM cannot be started ({@code java} cannot be
+     *     run, the system is out of processes or fds); nothing is left behind
+     * @throws MultiprocException if this JVM is too short of fds to prepare a first start
      */
     public static <T> JvmProcess<T> start(Task<T> task) {
         return builder().start(task);
@@ -108,7 +107,9 @@ public final class JvmProcess<T> implements SignalTarget {
      * @return this process
      * @throws IllegalStateException if it was started before
      * @throws IllegalArgumentException if the task cannot be serialized (see {@link #start(Task)})
-     * @throws MultiprocException if the child cannot be started (its cause says why)
+     * @throws ProcessStartException if the child JVM cannot be started (the directory is
+     *     missing, {@code java} cannot be run, the system is out of processes or fds)
+     * @throws MultiprocException if this JVM is too short of fds to prepare a first start
      */
     public JvmProcess<T> start() {
         synchronized (lock) {
@@ -125,8 +126,6 @@ public final class JvmProcess<T> implements SignalTarget {
                 state = State.RUNNING;
             }
             return this;
-        } catch (IOException e) {
-            throw failed(new MultiprocException("cannot start " + config.name() + ": " + e.getMessage(), e));
         } catch (RuntimeException e) {
             throw failed(e);
         }
@@ -161,6 +160,7 @@ public final class JvmProcess<T> implements SignalTarget {
      *
      * @throws IllegalStateException if the process was not started, or failed to start
      */
+    @Override
     public long pid() {
         return child().pid();
     }
@@ -176,6 +176,7 @@ public final class JvmProcess<T> implements SignalTarget {
     }
 
     /** True from a successful {@link #start()} until the child ends. */
+    @Override
     public boolean isAlive() {
         synchronized (lock) {
             if (state != State.RUNNING) {
@@ -192,37 +193,24 @@ public final class JvmProcess<T> implements SignalTarget {
      * @throws IllegalStateException if the process was not started, or failed to start
      */
     public ExitStatus join() throws InterruptedException {
-        try {
-            return child().exit().get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("exit future failed", e);
-        }
+        Child child = child();
+        return ExitStages.await(child.exit(), child.pid());
     }
 
     /**
-     * Waits up to {@code timeout} for the child to end. A zero or negative timeout means the
-     * deadline has passed: it looks once and returns at once, as Python's {@code join(0)} and
-     * the JDK's {@code Process.waitFor(0, unit)} do.
+     * Waits up to {@code timeout} for the child to end: the wait every {@link SignalTarget}
+     * has. A zero or negative timeout means the deadline has passed: it looks once and returns
+     * at once, as Python's {@code join(0)} and the JDK's {@code Process.waitFor(0, unit)} do.
      *
-     * @return true if it has ended
+     * @return true if it has ended (its status is then in {@link #exitStatus()})
+     * @throws NullPointerException if {@code timeout} is null
      * @throws IllegalStateException if the process was not started, or failed to start
      */
+    @Override
     public boolean join(Duration timeout) throws InterruptedException {
-        Objects.requireNonNull(timeout, "timeout");
-        long nanos;
-        try {
-            nanos = timeout.toNanos();
-        } catch (ArithmeticException tooLong) {
-            nanos = timeout.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-        try {
-            child().exit().get(nanos, TimeUnit.NANOSECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("exit future failed", e);
-        }
+        long nanos = Timeouts.waitNanos(timeout);
+        Child child = child();
+        return ExitStages.await(child.exit(), child.pid(), nanos);
     }
 
     /** How the child ended; empty while it runs or if it was never started. Never waits. */
@@ -236,25 +224,16 @@ public final class JvmProcess<T> implements SignalTarget {
     }
 
     /**
-     * Sends {@code signal} to the child: true if sent, false if it had already ended.
+     * Sends {@code signal} to the child: true if sent, false if it had already ended. SIGTERM
+     * ({@link #terminate()}) makes the child run its shutdown hooks and then die by the signal,
+     * so its status is {@code -15}; SIGKILL ({@link #kill()}) ends it at once, {@code -9}.
      *
      * @throws IllegalStateException if the process was not started, or failed to start
+     * @throws MultiprocException if the kernel refuses the signal (the message says why)
      */
+    @Override
     public boolean signal(Signal signal) {
         return child().signal(Objects.requireNonNull(signal, "signal"));
-    }
-
-    /**
-     * Sends SIGTERM: the child runs its shutdown hooks and then dies by the signal, so its
-     * status is {@code -15}. See {@link #signal}.
-     */
-    public boolean terminate() {
-        return signal(Signal.SIGTERM);
-    }
-
-    /** Sends SIGKILL: the child ends at once, its status is {@code -9}. See {@link #signal}. */
-    public boolean kill() {
-        return signal(Signal.SIGKILL);
     }
 
     /**
@@ -263,6 +242,7 @@ public final class JvmProcess<T> implements SignalTarget {
      *
      * @throws IllegalStateException if the process was not started, or failed to start
      */
+    @Override
     public CompletableFuture<ExitStatus> onExit() {
         return ExitStages.onExit(child().exit());
     }
@@ -285,45 +265,44 @@ public final class JvmProcess<T> implements SignalTarget {
     }
 
     /**
-     * The read end of the child's stdout.
+     * The child's stdout, to read as bytes, as lines or by a callback, as a
+     * {@link Subprocess}'s; the same object on every call.
      *
      * @throws IllegalStateException if stdout is not {@link Redirect#PIPE}, or the process was
      *     not started
      */
-    public InputStream stdout() {
-        return pipe(run().stdout(), "stdout", config.stdout());
+    public ProcessOutput stdout() {
+        TaskRun started = run();
+        synchronized (lock) {
+            if (stdout == null) {
+                stdout = output(started.stdout(), "stdout", config.stdout(), started.child());
+            }
+            return stdout;
+        }
     }
 
     /**
-     * The read end of the child's stderr.
+     * The child's stderr; see {@link #stdout()}.
      *
      * @throws IllegalStateException if stderr is not {@link Redirect#PIPE}, or the process was
      *     not started
      */
-    public InputStream stderr() {
-        return pipe(run().stderr(), "stderr", config.stderr());
+    public ProcessOutput stderr() {
+        TaskRun started = run();
+        synchronized (lock) {
+            if (stderr == null) {
+                stderr = output(started.stderr(), "stderr", config.stderr(), started.child());
+            }
+            return stderr;
+        }
     }
 
-    private InputStream pipe(InputStream in, String name, Redirect redirect) {
-        if (in == null) {
+    private ProcessOutput output(PipeInputStream pipe, String name, Redirect redirect, Child child) {
+        if (pipe == null) {
             throw new IllegalStateException(name + " of " + config.name() + " is not a pipe (it is " + redirect
                     + "); build it with " + name + "(Redirect.PIPE) to read it");
         }
-        return in;
-    }
-
-    private static void noNul(String value, String what) {
-        if (value.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException(what + " contains a NUL byte: \"" + value.replace("\0", "\\0") + "\"");
-        }
-    }
-
-    private static Duration nonNegative(Duration d, String name) {
-        Objects.requireNonNull(d, name);
-        if (d.isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative: " + d);
-        }
-        return d;
+        return new ProcessOutput(pipe, child.exit(), name, config.name() + " (pid " + child.pid() + ")", child.pid());
     }
 
     @Override
@@ -342,29 +321,19 @@ public final class JvmProcess<T> implements SignalTarget {
 
     /**
      * Settings for a child JVM. Every setting has a default; a builder can make any number of
-     * processes, each with the settings of the moment it was built.
+     * processes, each with the settings of the moment it was built. The settings it shares with
+     * {@link ProcessPool.Builder} (its name, options, properties, environment, directory,
+     * redirects and filter) mean the same there, and those it shares with {@link Command} mean
+     * the same there too; called twice, a setting of one value takes the last value given, and
+     * the options, properties and variables add up.
      */
-    public static final class Builder {
-        private String name;
-        private boolean daemon;
-        private final List<String> jvmOptions = new ArrayList<>();
-        private final Map<String, String> systemProperties = new LinkedHashMap<>();
-        private final Map<String, String> environmentChanges = new LinkedHashMap<>();
-        private Path directory;
-        private Redirect stdout = Redirect.INHERIT;
-        private Redirect stderr = Redirect.INHERIT;
-        private boolean survivesParent;
-        private SerialLimits limits = SerialLimits.defaults();
-        private boolean warmSpare;
-        private Duration signalGrace = Duration.ofSeconds(Long.getLong("dev.multiproc.signalGraceSeconds", 10));
+    public static final class Builder extends JvmBuilder<Builder> {
+        private Builder() {
+            super(JvmConfig.forProcess(), "a child JVM", true);
+        }
 
-        private Builder() {}
-
-        /** A name for people (Python's {@code name}); default {@code JvmProcess-N}. */
-        public Builder name(String name) {
-            Objects.requireNonNull(name, "name");
-            noNul(name, "name");
-            this.name = name;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -374,91 +343,12 @@ public final class JvmProcess<T> implements SignalTarget {
          * JVM alive after {@code main} returns, and {@code System.exit} waits for it.
          */
         public Builder daemon(boolean daemon) {
-            this.daemon = daemon;
-            return this;
+            return child(config.child().withDaemon(daemon));
         }
 
-        /**
-         * Adds options to the child's {@code java} command, such as {@code -Xmx2g}; they come
-         * after multiproc's own, so they win.
-         *
-         * @throws IllegalArgumentException for an option that does not start with {@code -},
-         *     holds a NUL, or would replace the child's main class ({@code -jar}, {@code -m},
-         *     {@code --module})
-         */
-        public Builder jvmOptions(String... options) {
-            jvmOptions.addAll(JvmOptions.checked(options));
-            return this;
-        }
-
-        /**
-         * Sets a system property in the child ({@code -Dkey=value}).
-         *
-         * @throws IllegalArgumentException if the key is empty or holds {@code =}, or either holds NUL
-         */
-        public Builder systemProperty(String key, String value) {
-            Objects.requireNonNull(key, "key");
-            Objects.requireNonNull(value, "value");
-            if (key.isEmpty() || key.indexOf('=') >= 0) {
-                throw new IllegalArgumentException("system property key must be non-empty and hold no '=': \"" + key + "\"");
-            }
-            noNul(key, "system property key");
-            noNul(value, "the value of system property " + key);
-            systemProperties.put(key, value);
-            return this;
-        }
-
-        /**
-         * Sets an environment variable for the child, on top of this JVM's environment.
-         *
-         * @throws IllegalArgumentException if the name is empty or holds {@code =} or NUL, or
-         *     the value holds NUL
-         */
-        public Builder env(String name, String value) {
-            Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(value, "value");
-            if (name.isEmpty() || name.indexOf('=') >= 0) {
-                throw new IllegalArgumentException("environment variable name must be non-empty and hold no '=': \""
-                        + name + "\"");
-            }
-            noNul(name, "environment variable name");
-            noNul(value, "the value of " + name);
-            environmentChanges.put(name, value);
-            return this;
-        }
-
-        /** Runs the child in {@code directory} instead of this JVM's working directory. */
-        public Builder directory(Path directory) {
-            this.directory = Objects.requireNonNull(directory, "directory");
-            return this;
-        }
-
-        /**
-         * Where the child's stdout goes: {@link Redirect#INHERIT} (the default, as in Python),
-         * {@link Redirect#DISCARD}, a file, or {@link Redirect#PIPE} (read it from
-         * {@link JvmProcess#stdout()}).
-         */
-        public Builder stdout(Redirect redirect) {
-            Objects.requireNonNull(redirect, "redirect");
-            if (redirect == Redirect.TO_STDOUT || redirect instanceof Redirect.ReadFile) {
-                throw new IllegalArgumentException("stdout cannot be " + redirect);
-            }
-            this.stdout = redirect;
-            return this;
-        }
-
-        /**
-         * Where the child's stderr goes: as {@link #stdout}, or {@link Redirect#TO_STDOUT}.
-         * With {@link Redirect#INHERIT} (the default) it passes through this JVM, which writes
-         * it to its own stderr and keeps its last 8 KiB for {@link ChildFailedException}.
-         */
-        public Builder stderr(Redirect redirect) {
-            Objects.requireNonNull(redirect, "redirect");
-            if (redirect instanceof Redirect.ReadFile) {
-                throw new IllegalArgumentException("stderr cannot be " + redirect);
-            }
-            this.stderr = redirect;
-            return this;
+        /** Lets the child keep running when this JVM dies: {@code survivesParent(true)}. */
+        public Builder survivesParent() {
+            return survivesParent(true);
         }
 
         /**
@@ -468,23 +358,7 @@ public final class JvmProcess<T> implements SignalTarget {
          * then not passed through this JVM.
          */
         public Builder survivesParent(boolean survivesParent) {
-            this.survivesParent = survivesParent;
-            return this;
-        }
-
-        /**
-         * Adds to the deserialization filter used for the task (in the child) and for its
-         * result and exception (here), in {@link java.io.ObjectInputFilter.Config#createFilter}
-         * syntax. The defaults are {@code maxbytes=1073741824;maxdepth=5000;maxrefs=50000000;
-         * maxarray=268435456}; a limit named here replaces its default, class patterns such as
-         * {@code com.example.*;java.base/*;!*} are checked after the limits.
-         *
-         * @throws IllegalArgumentException if the pattern is malformed
-         */
-        public Builder deserializationFilter(String pattern) {
-            Objects.requireNonNull(pattern, "pattern");
-            this.limits = SerialLimits.parse(pattern);
-            return this;
+            return child(config.child().withSurvivesParent(survivesParent));
         }
 
         /**
@@ -494,7 +368,7 @@ public final class JvmProcess<T> implements SignalTarget {
          * false. At most one spare exists at a time in this JVM.
          */
         public Builder warmSpare(boolean warmSpare) {
-            this.warmSpare = warmSpare;
+            config = config.withWarmSpare(warmSpare);
             return this;
         }
 
@@ -505,26 +379,23 @@ public final class JvmProcess<T> implements SignalTarget {
          * @throws IllegalArgumentException if {@code grace} is negative
          */
         public Builder signalGrace(Duration grace) {
-            this.signalGrace = nonNegative(grace, "grace");
+            config = config.withSignalGrace(grace);
             return this;
         }
 
         /** A process for {@code task} with these settings, not started yet. */
         public <T> JvmProcess<T> build(Task<T> task) {
             Objects.requireNonNull(task, "task");
-            String n = name != null ? name : "JvmProcess-" + COUNTER.incrementAndGet();
-            JvmConfig config = new JvmConfig(n, daemon, List.copyOf(jvmOptions),
-                    Collections.unmodifiableMap(new LinkedHashMap<>(systemProperties)),
-                    Collections.unmodifiableMap(new LinkedHashMap<>(environmentChanges)), directory, stdout, stderr,
-                    survivesParent, limits, warmSpare, signalGrace);
-            return new JvmProcess<>(task, config);
+            JvmConfig named = config.name() != null ? config : config.withName("JvmProcess-" + COUNTER.incrementAndGet());
+            return new JvmProcess<>(task, named);
         }
 
         /**
          * Builds a process for {@code task} and starts it.
          *
          * @throws IllegalArgumentException if the task cannot be serialized (see {@link JvmProcess#start(Task)})
-         * @throws MultiprocException if the child cannot be started
+         * @throws ProcessStartException if the child JVM cannot be started
+         * @throws MultiprocException if this JVM is too short of fds to prepare a first start
          */
         public <T> JvmProcess<T> start(Task<T> task) {
             return build(task).start();

@@ -4,6 +4,7 @@ import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.ChildrenFile;
 import dev.multiproc.internal.engine.Engine;
 import dev.multiproc.internal.engine.ProcFs;
+import dev.multiproc.internal.io.Timeouts;
 import dev.multiproc.internal.posix.ErrnoException;
 import java.time.Duration;
 import java.util.List;
@@ -81,7 +82,7 @@ public final class Multiproc {
         if (pid <= 0 || pid > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("not a process id: " + pid);
         }
-        Subprocess.requireNonNegative(grace, "grace");
+        Timeouts.grace(grace, "grace");
         Engine.get().killTrees(Set.of((int) pid), Signal.SIGTERM, Objects.requireNonNull(grace));
     }
 }

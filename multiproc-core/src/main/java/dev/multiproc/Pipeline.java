@@ -2,17 +2,29 @@ package dev.multiproc;
 
 import dev.multiproc.internal.io.Bytes;
 import dev.multiproc.internal.io.Communicator;
+import dev.multiproc.internal.io.Fd;
 import dev.multiproc.internal.io.PipeInputStream;
-import dev.multiproc.internal.io.PipeOutputStream;
+import dev.multiproc.internal.io.Timeouts;
+import dev.multiproc.internal.io.TreeKill;
 import dev.multiproc.internal.io.Waker;
+import dev.multiproc.internal.launch.Checks;
+import dev.multiproc.internal.launch.LaunchRequest;
+import dev.multiproc.internal.launch.Launcher;
+import dev.multiproc.internal.launch.StartFailures;
+import dev.multiproc.internal.launch.Started;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * Commands joined stdout to stdin, as a shell's {@code a | b | c}: each stage's stdout is a
@@ -54,15 +66,16 @@ public final class Pipeline {
         }
         for (int i = 0; i < stages.size(); i++) {
             Command c = stages.get(i);
-            if (i < stages.size() - 1 && c.stdoutSetting() != Redirect.PIPE) {
-                throw new IllegalArgumentException("stage " + i + " (" + c + ") has stdout " + c.stdoutSetting()
+            LaunchRequest stage = c.launchRequest();
+            if (i < stages.size() - 1 && stage.settings().stdout() != Redirect.PIPE) {
+                throw new IllegalArgumentException("stage " + i + " (" + c + ") has stdout " + stage.settings().stdout()
                         + ", but in a pipeline its stdout is the pipe to the next stage");
             }
-            if (i > 0 && (c.stdinSetting() != Redirect.PIPE || c.inputSetting() != null)) {
+            if (i > 0 && (stage.settings().stdin() != Redirect.PIPE || c.runSettings().input() != null)) {
                 throw new IllegalArgumentException("stage " + i + " (" + c + ") has its own stdin"
                         + " or input, but in a pipeline its stdin is the pipe from the stage before");
             }
-            if (c.timeoutSetting() != null) {
+            if (c.runSettings().timeout() != null) {
                 throw new IllegalArgumentException("stage " + i + " (" + c + ") has its own timeout;"
                         + " set the timeout on the pipeline");
             }
@@ -88,9 +101,13 @@ public final class Pipeline {
         return new Pipeline(stages, timeout, grace);
     }
 
-    /** The time between SIGTERM and SIGKILL after a timeout (default 1 s). */
+    /**
+     * The time between SIGTERM and SIGKILL after a timeout (default 1 s).
+     *
+     * @throws IllegalArgumentException if {@code grace} is negative
+     */
     public Pipeline timeoutGrace(Duration grace) {
-        return new Pipeline(stages, timeout, Subprocess.requireNonNegative(grace, "grace"));
+        return new Pipeline(stages, timeout, Checks.notNegative(grace, "grace"));
     }
 
     /**
@@ -107,20 +124,20 @@ public final class Pipeline {
      */
     public CompletedPipeline run() throws IOException, InterruptedException {
         stages.getFirst().requireInputPipe("Pipeline.run()");
-        List<Subprocess> started = new ArrayList<>();
+        List<Started> started = new ArrayList<>();
         boolean done = false;
         try {
             startAll(started);
             List<PipeInputStream> outputs = new ArrayList<>();
-            outputs.add(started.getLast().stdoutPipe());
-            for (Subprocess s : started) {
-                outputs.add(s.stderrPipe());
+            outputs.add(started.getLast().stdout());
+            for (Started s : started) {
+                outputs.add(s.stderr());
             }
             CompletableFuture<?> allExited = CompletableFuture.allOf(
-                    started.stream().map(Subprocess::exitFuture).toArray(CompletableFuture[]::new));
-            PipeOutputStream stdin = started.getFirst().stdinPipe();
-            Communicator io = new Communicator(stdin, stages.getFirst().inputSetting(), outputs, allExited);
-            long deadline = Subprocess.deadline(timeout);
+                    started.stream().map(s -> s.child().exit()).toArray(CompletableFuture[]::new));
+            Communicator io = new Communicator(started.getFirst().stdin(), stages.getFirst().runSettings().input(),
+                    outputs, allExited);
+            long deadline = Timeouts.deadline(timeout);
             if (!io.pump(deadline) || !awaitAll(started, deadline)) {
                 killAll(started, Signal.SIGTERM, grace);
                 io.close();
@@ -130,8 +147,8 @@ public final class Pipeline {
             }
             List<CompletedProcess> results = new ArrayList<>();
             for (int i = 0; i < started.size(); i++) {
-                Subprocess s = started.get(i);
-                results.add(new CompletedProcess(s.command(), s.pid(), s.waitFor(),
+                Started s = started.get(i);
+                results.add(new CompletedProcess(s.child().command(), s.child().pid(), statusOf(s),
                         i == started.size() - 1 ? io.output(0) : Bytes.EMPTY, io.output(i + 1)));
             }
             done = true;
@@ -143,19 +160,24 @@ public final class Pipeline {
         }
     }
 
-    private void startAll(List<Subprocess> started) throws IOException {
+    /**
+     * Starts every stage, each one's stdout the next one's stdin: a pipe made here, whose ends
+     * go to the two stages and are closed here once they hold them.
+     */
+    private void startAll(List<Started> started) {
         int previousReadEnd = -1;
         for (int i = 0; i < stages.size(); i++) {
             int[] next;
             try {
                 next = i < stages.size() - 1 ? innerPipe(i) : null;
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 Fds.closeQuietly(previousReadEnd);
                 throw e;
             }
             try {
-                started.add(stages.get(i).start(previousReadEnd, next == null ? -1 : next[1], List.of(), false));
-            } catch (IOException | RuntimeException e) {
+                started.add(Launcher.launch(stages.get(i).launchRequest()
+                        .withStdioFds(previousReadEnd, next == null ? -1 : next[1])));
+            } catch (RuntimeException e) {
                 if (next != null) {
                     Fds.closeQuietly(next[0]);
                 }
@@ -171,36 +193,54 @@ public final class Pipeline {
     }
 
     /** The pipe from stage {@code i} to the next; out of fds, a start failure naming stage {@code i}. */
-    private int[] innerPipe(int i) throws ProcessStartException {
+    private int[] innerPipe(int i) {
         try {
             return Fds.pipe2(Fds.O_CLOEXEC);
         } catch (ErrnoException e) {
-            String program = stages.get(i).argv().getFirst();
-            throw new ProcessStartException("Cannot run program \"" + program + "\": cannot make the pipe from its"
-                    + " stdout to the next stage: " + e.errnoName() + " (" + e.reason() + ")", program, e.errnoName(), e);
+            throw StartFailures.pipeToNextStage(stages.get(i).argv().getFirst(), e);
         }
     }
 
-    private static boolean awaitAll(List<Subprocess> started, long deadline) throws InterruptedException {
-        for (Subprocess s : started) {
-            if (deadline == Waker.NO_DEADLINE) {
-                s.waitFor();
-            } else if (s.waitFor(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))).isEmpty()) {
+    private static boolean awaitAll(List<Started> started, long deadline) throws InterruptedException {
+        for (Started s : started) {
+            s.child().awaitBriefly(deadline == Waker.NO_DEADLINE ? Long.MAX_VALUE
+                    : Math.max(0, deadline - System.nanoTime()));
+            try {
+                if (deadline == Waker.NO_DEADLINE) {
+                    s.child().exit().get();
+                } else {
+                    s.child().exit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                }
+            } catch (TimeoutException e) {
                 return false;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("exit future failed", e);
             }
         }
         return true;
     }
 
-    private static void killAll(List<Subprocess> started, Signal first, Duration grace)
+    /** The status of a stage that has ended. */
+    private static ExitStatus statusOf(Started s) {
+        return s.child().exit().getNow(null);
+    }
+
+    /** Kills each stage's tree and whoever holds its pipes, then closes this JVM's ends of them. */
+    private static void killAll(List<Started> started, Signal first, Duration grace)
             throws IOException, InterruptedException {
-        for (Subprocess s : started) {
-            s.killTreeAndStop(first, grace);
+        for (Started s : started) {
+            List<Fd> pipes = Stream.of(s.stdin() == null ? null : s.stdin().fd(),
+                    s.stdout() == null ? null : s.stdout().fd(), s.stderr() == null ? null : s.stderr().fd())
+                    .filter(Objects::nonNull).toList();
+            TreeKill.withPipeHolders(s.child(), pipes, first, grace);
+            for (Fd pipe : pipes) {
+                pipe.close();
+            }
         }
     }
 
     private static Bytes joinedStderr(Communicator io, int stageCount) {
-        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (int i = 1; i <= stageCount; i++) {
             all.writeBytes(io.output(i).toArray());
         }

@@ -23,8 +23,14 @@ public record ProcessEntry(long pid, long ppid, long pgid, long sid, char state,
         return ProcFs.all().stream().map(ProcessEntry::from).toList();
     }
 
-    /** The process {@code pid}, or empty if there is none. */
+    /**
+     * The process {@code pid}, or empty if there is none (as for a number no pid can be: zero,
+     * negative, or beyond the kernel's 32-bit range).
+     */
     public static Optional<ProcessEntry> of(long pid) {
+        if (pid <= 0 || pid > Integer.MAX_VALUE) {
+            return Optional.empty();
+        }
         return ProcFs.stat((int) pid).map(ProcessEntry::from);
     }
 

@@ -1,13 +1,14 @@
 package dev.multiproc;
 
 import dev.multiproc.internal.jvm.FirstStart;
+import dev.multiproc.internal.jvm.JvmConfig;
+import dev.multiproc.internal.launch.Checks;
 import dev.multiproc.internal.pool.Maps;
 import dev.multiproc.internal.pool.PoolConfig;
 import dev.multiproc.internal.pool.PoolCore;
 import dev.multiproc.internal.pool.RunnableCall;
 import dev.multiproc.internal.pool.UnstartedTask;
 import dev.multiproc.internal.wire.Serial;
-import dev.multiproc.internal.wire.SerialLimits;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -544,19 +545,28 @@ public final class ProcessPool implements ExecutorService {
 
     /**
      * Settings for a pool. Every setting has a default; {@link #build()} starts a pool with the
-     * settings of that moment.
+     * settings of that moment. The settings of its workers (their name, options, properties,
+     * environment, directory, redirects and filter) mean what they mean for a
+     * {@link JvmProcess.Builder}, and those it shares with {@link Command} mean the same there
+     * too; called twice, a setting of one value takes the last value given, and the options,
+     * properties and variables add up. A pool has no {@code daemon} or {@code survivesParent}:
+     * its workers are daemons that end with it.
      */
-    public static final class Builder {
-        private String name;
+    public static final class Builder extends JvmBuilder<Builder> {
         private int workers = Runtime.getRuntime().availableProcessors();
-        private List<String> jvmOptions = List.of();
         private Task<?> initializer;
         private int maxTasksPerWorker;
         private Duration taskTimeout;
         private int queueCapacity = Integer.MAX_VALUE;
-        private SerialLimits limits = SerialLimits.defaults();
 
-        private Builder() {}
+        private Builder() {
+            super(JvmConfig.forWorkers(), "a pool's workers", false);
+        }
+
+        @Override
+        Builder self() {
+            return this;
+        }
 
         /**
          * How many worker JVMs the pool keeps; default: the number of processors.
@@ -564,22 +574,7 @@ public final class ProcessPool implements ExecutorService {
          * @throws IllegalArgumentException if {@code workers} is less than 1
          */
         public Builder workers(int workers) {
-            if (workers < 1) {
-                throw new IllegalArgumentException("workers must be at least 1: " + workers);
-            }
-            this.workers = workers;
-            return this;
-        }
-
-        /**
-         * Options for each worker's {@code java} command, such as {@code -Xmx2g}; they come after
-         * multiproc's own, so they win. Replaces options given before.
-         *
-         * @throws IllegalArgumentException for an option that does not start with {@code -},
-         *     holds a NUL, or would replace the worker's main class ({@code -jar}, {@code -m})
-         */
-        public Builder jvmOptions(String... options) {
-            this.jvmOptions = JvmOptions.checked(options);
+            this.workers = Checks.atLeast(workers, 1, "workers");
             return this;
         }
 
@@ -606,10 +601,7 @@ public final class ProcessPool implements ExecutorService {
          * @throws IllegalArgumentException if {@code tasks} is less than 1
          */
         public Builder maxTasksPerWorker(int tasks) {
-            if (tasks < 1) {
-                throw new IllegalArgumentException("maxTasksPerWorker must be at least 1: " + tasks);
-            }
-            this.maxTasksPerWorker = tasks;
+            this.maxTasksPerWorker = Checks.atLeast(tasks, 1, "maxTasksPerWorker");
             return this;
         }
 
@@ -622,11 +614,7 @@ public final class ProcessPool implements ExecutorService {
          * @throws IllegalArgumentException if {@code timeout} is zero or negative
          */
         public Builder taskTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("taskTimeout must be positive: " + timeout);
-            }
-            this.taskTimeout = timeout;
+            this.taskTimeout = Checks.positive(timeout, "taskTimeout");
             return this;
         }
 
@@ -641,42 +629,7 @@ public final class ProcessPool implements ExecutorService {
          * @throws IllegalArgumentException if {@code capacity} is less than 1
          */
         public Builder queueCapacity(int capacity) {
-            if (capacity < 1) {
-                throw new IllegalArgumentException("queueCapacity must be at least 1: " + capacity);
-            }
-            this.queueCapacity = capacity;
-            return this;
-        }
-
-        /**
-         * A name for people; workers are named after it ({@code NAME-worker-N}, the name of the
-         * thread that runs their tasks). Default {@code ProcessPool-N}.
-         *
-         * @throws IllegalArgumentException if the name is empty or holds a NUL
-         */
-        public Builder name(String name) {
-            Objects.requireNonNull(name, "name");
-            if (name.isEmpty() || name.indexOf('\0') >= 0) {
-                throw new IllegalArgumentException("name must be non-empty and hold no NUL: \""
-                        + name.replace("\0", "\\0") + "\"");
-            }
-            this.name = name;
-            return this;
-        }
-
-        /**
-         * Adds to the deserialization filter used for tasks and arguments (in the workers) and
-         * for results and exceptions (here), as {@link JvmProcess.Builder#deserializationFilter}.
-         * The defaults are {@code maxbytes=1073741824;maxdepth=5000;maxrefs=50000000;
-         * maxarray=268435456}, and whatever the pattern, the arrays of one stream may hold no more
-         * elements in all than the stream has bytes (plus 4,096): a small stream cannot announce
-         * arrays that would take gigabytes. {@code maxbytes} also bounds a frame on the channel.
-         *
-         * @throws IllegalArgumentException if the pattern is malformed
-         */
-        public Builder deserializationFilter(String pattern) {
-            Objects.requireNonNull(pattern, "pattern");
-            this.limits = SerialLimits.parse(pattern);
+            this.queueCapacity = Checks.atLeast(capacity, 1, "queueCapacity");
             return this;
         }
 
@@ -684,14 +637,16 @@ public final class ProcessPool implements ExecutorService {
          * Starts a pool with these settings. Its workers' JVMs start in the background; tasks
          * submitted meanwhile wait for them.
          *
-         * @throws MultiprocException if a worker cannot be started (such as a missing
-         *     {@code java}); nothing is left running then
+         * @throws ProcessStartException if a worker's JVM cannot be started (such as a missing
+         *     {@code java} or working directory); nothing is left running then
+         * @throws MultiprocException if the pool cannot be started for another reason; nothing
+         *     is left running then
          */
         public ProcessPool build() {
-            String n = name != null ? name : "ProcessPool-" + COUNTER.incrementAndGet();
+            JvmConfig named = config.name() != null ? config : config.withName("ProcessPool-" + COUNTER.incrementAndGet());
             byte[] init = initializer == null ? new byte[0] : serialize(initializer);
-            return new ProcessPool(PoolCore.start(new PoolConfig(n, workers, jvmOptions, init, maxTasksPerWorker,
-                    taskTimeout, queueCapacity, limits)));
+            return new ProcessPool(PoolCore.start(new PoolConfig(named, workers, init, maxTasksPerWorker,
+                    taskTimeout, queueCapacity)));
         }
     }
 }

@@ -1,20 +1,33 @@
 package dev.multiproc;
 
-import java.io.IOException;
 import java.io.Serial;
 
 /**
- * A program that could not be started, with the step that failed and the C library's error:
+ * A child that could not be started, with the step that failed and the C library's error:
  * {@code Cannot run program "nosuch" (in directory "/srv"): ENOENT (No such file or directory)}.
+ * The same type whatever the child: a command, a pipeline's stage, a detached command, a child
+ * JVM or a pool's worker; for a child JVM the program is its {@code java}.
+ *
+ * <p>It is a {@link MultiprocException}, so unchecked. It used to be a checked
+ * {@code IOException}; {@link Command#start()} and {@link Command#run()} still declare
+ * {@code IOException}, so that code written for it compiles, but a {@code catch (IOException e)}
+ * no longer catches it: catch this type, or {@code MultiprocException}.
  */
-public final class ProcessStartException extends IOException {
+public final class ProcessStartException extends MultiprocException {
     @Serial
     private static final long serialVersionUID = 1L;
 
     private final String program;
     private final String errorName;
 
-    /** Made by multiproc when a start fails; {@code cause} holds the failed call. */
+    /**
+     * Made by multiproc when a start fails.
+     *
+     * @param message what could not run, where, and why
+     * @param program the program that was to run, as given
+     * @param errorName the errno name of the failure, or null if there is none
+     * @param cause the failed call, or null
+     */
     public ProcessStartException(String message, String program, String errorName, Throwable cause) {
         super(message, cause);
         this.program = program;

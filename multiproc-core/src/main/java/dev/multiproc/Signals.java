@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Signals received by this JVM: handlers for SIGINT, SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2,
@@ -17,6 +18,11 @@ import java.util.function.Consumer;
  * <p>A handler runs on a thread the JVM starts for each signal, never inside a native signal
  * handler, so it may do anything a Java method may; it should be quick. Each method returns a
  * {@link Registration} whose {@code close()} puts back what was there before.
+ *
+ * <p>Forwarding sends the signal to every target, then does what the JVM did before: a target
+ * the kernel refuses to signal is logged (a {@code System.Logger} warning) and stops neither the
+ * others nor the JVM's own reaction, so that SIGTERM still stops a JVM one of whose children
+ * changed its user.
  */
 public final class Signals {
     private static final Set<Signal> HANDLED = EnumSet.of(Signal.SIGINT, Signal.SIGTERM, Signal.SIGHUP,
@@ -71,7 +77,7 @@ public final class Signals {
         return install(signal, number -> {
             for (Child child : Engine.get().liveChildren()) {
                 if (child.kind() != Child.Kind.GUARDIAN) {
-                    child.signal(Signal.of(number));
+                    send(Signal.of(number), "process " + child.pid(), child::signal);
                 }
             }
         }, true);
@@ -85,7 +91,21 @@ public final class Signals {
      */
     public static Registration forward(Signal signal, List<? extends SignalTarget> targets) {
         List<SignalTarget> copy = List.copyOf(targets);
-        return install(signal, number -> copy.forEach(t -> t.signal(Signal.of(number))), true);
+        return install(signal, number -> {
+            for (SignalTarget target : copy) {
+                send(Signal.of(number), target, target::signal);
+            }
+        }, true);
+    }
+
+    /** Sends {@code signal} through {@code sender}; a failure is logged, not thrown (see the class comment). */
+    private static void send(Signal signal, Object target, Predicate<Signal> sender) {
+        try {
+            sender.test(signal);
+        } catch (RuntimeException e) {
+            System.getLogger(Signals.class.getName()).log(System.Logger.Level.WARNING,
+                    "cannot forward " + signal.displayName() + " to " + target + ": " + e.getMessage());
+        }
     }
 
     private static Registration install(Signal signal, java.util.function.IntConsumer action, boolean chain) {

@@ -2,36 +2,23 @@ package dev.multiproc;
 
 import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.ExitStages;
-import dev.multiproc.internal.engine.ProcFs;
+import dev.multiproc.internal.io.ChildPipes;
 import dev.multiproc.internal.io.Communicator;
 import dev.multiproc.internal.io.Fd;
-import dev.multiproc.internal.io.LineReader;
-import dev.multiproc.internal.io.LingeringInputStream;
 import dev.multiproc.internal.io.PipeInputStream;
 import dev.multiproc.internal.io.PipeOutputStream;
+import dev.multiproc.internal.io.Timeouts;
 import dev.multiproc.internal.io.Waker;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * A running (or finished) child process started by {@link Command#start()}.
@@ -41,82 +28,53 @@ import java.util.stream.StreamSupport;
  * any thread, any number of times. Signals go through a pidfd: they reach this child or
  * nothing, never a process that reused its pid.
  *
- * <p>Its pipes can be used in one of three ways, each taking the streams it uses: as Java
- * streams ({@link #stdin()}, {@link #stdout()}, {@link #stderr()}), line by line or chunk by
- * chunk ({@link #stdoutLines()}, {@link #forEachStdoutLine}, ...), or all at once with
- * {@link #communicate}. None of them needs a thread per pipe: waiting for a pipe parks the
- * caller on multiproc's one event thread.
+ * <p>Its pipes are used in one of two ways, each taking the streams it uses: one by one
+ * ({@link #stdin()}, and {@link #stdout()} and {@link #stderr()}, each a {@link ProcessOutput}
+ * that is read as bytes, as lines or by a callback), or all at once with {@link #communicate}.
+ * None of them needs a thread per pipe: waiting for a pipe parks the caller on multiproc's one
+ * event thread. The shortcuts {@link #stdoutLines()}, {@link #forEachStdoutLine}, ... are
+ * {@code stdout().lines()}, {@code stdout().forEachLine(...)}, ...: the same calls, kept for
+ * the code that uses them; new code reads {@link ProcessOutput}, the same on a
+ * {@link JvmProcess}.
+ *
+ * <p>It is a {@link SignalTarget}, the shape it shares with {@link JvmProcess} and
+ * {@link DetachedProcess}: {@link #signal}, {@link #terminate()}, {@link #kill()},
+ * {@link #isAlive()}, {@link #onExit()} and {@link #join(Duration)}.
  *
  * <p>A pipe nobody has taken when the child ends is closed then, as the JDK's {@code Process}
- * does, so that a child started and waited for keeps no fd until its handle is collected:
- * its stdin at once, its stdout and stderr after what they hold has been read and kept,
- * which a later {@link #stdout()}, {@link #communicate} or line stream returns. Output that a
- * descendant writes after that is not kept.
+ * does: stdin at once, stdout and stderr after what they hold has been read and kept for a
+ * later {@link #stdout()} or {@link #communicate}.
  */
 public final class Subprocess implements AutoCloseable, SignalTarget {
-    private static final Duration LONGEST_WAIT = Duration.ofNanos(Long.MAX_VALUE);
-    /** Timeouts at least this long have no deadline: a count of nanoseconds from now could overflow. */
-    private static final long NO_DEADLINE_BEYOND = Long.MAX_VALUE / 4;
-
     private final Child child;
-    private final PipeOutputStream stdin;
-    private final PipeInputStream stdout;
-    private final PipeInputStream stderr;
-    private final Redirect[] redirects;
-    /** Guards {@link #takenBy}, {@link #lines} and the closing of untouched pipes; never held while waiting. */
-    private final Object streams = new Object();
-    private final String[] takenBy = new String[3];
-    /** The line reader of stdout (1) and stderr (2) once a line stream was asked for, so that a second one goes on with it. */
-    private final LineReader[] lines = new LineReader[3];
-    private final Charset[] lineCharsets = new Charset[3];
+    private final ChildPipes pipes;
+    /** stdout and stderr as the caller reads them, one object each (null if not a pipe). */
+    private final ProcessOutput stdout;
+    private final ProcessOutput stderr;
     private final boolean forCaller;
-    private boolean untouchedPipesClosed;
-    /** True if stdin was closed because the child ended (not by the caller): input for it is dropped, as on EPIPE. */
-    private boolean stdinClosedAtTheEnd;
     private Communicator communication;
 
     /**
      * {@code forCaller}: the pipes are the caller's, and those not taken when the child ends
-     * are closed then; otherwise the library takes them itself (run, pipelines).
+     * are closed then (see {@link ChildPipes}); otherwise the library takes them itself (run,
+     * pipelines).
      */
     Subprocess(Child child, PipeOutputStream stdin, PipeInputStream stdout, PipeInputStream stderr,
                Redirect stdinRedirect, Redirect stdoutRedirect, Redirect stderrRedirect, boolean forCaller) {
         this.child = child;
-        this.stdin = stdin;
-        this.stdout = stdout;
-        this.stderr = stderr;
-        this.redirects = new Redirect[] {stdinRedirect, stdoutRedirect, stderrRedirect};
-        this.forCaller = forCaller && (stdin != null || stdout != null || stderr != null);
+        this.pipes = new ChildPipes(child.pid(), stdin, stdout, stderr, stdinRedirect, stdoutRedirect,
+                stderrRedirect);
+        String owner = "process " + child.pid();
+        this.stdout = stdout == null ? null : new ProcessOutput(stdout, child.exit(), "stdout", owner, child.pid());
+        this.stderr = stderr == null ? null : new ProcessOutput(stderr, child.exit(), "stderr", owner, child.pid());
+        this.forCaller = forCaller && pipes.any();
         if (this.forCaller) {
-            child.exit().whenComplete((status, failure) -> closeUntouchedPipes());
-        }
-    }
-
-    /**
-     * Closes the pipes nobody took, now that the child has ended: stdin at once, stdout and
-     * stderr after reading what they hold. Runs where the child is reaped (the event thread,
-     * or a waiter): it never waits.
-     */
-    private void closeUntouchedPipes() {
-        synchronized (streams) {
-            if (untouchedPipesClosed) {
-                return;
-            }
-            untouchedPipesClosed = true;
-            if (stdin != null && takenBy[0] == null) {
-                stdin.fd().closeQuietly();
-                stdinClosedAtTheEnd = true;
-            }
-            if (stdout != null && takenBy[1] == null) {
-                stdout.closeKeepingWhatIsThere();
-            }
-            if (stderr != null && takenBy[2] == null) {
-                stderr.closeKeepingWhatIsThere();
-            }
+            child.exit().whenComplete((status, failure) -> pipes.closeUntouched());
         }
     }
 
     /** The child's process id. */
+    @Override
     public long pid() {
         return child.pid();
     }
@@ -127,6 +85,7 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
     }
 
     /** True until the child has exited and been reaped; once false, {@link #exitStatus()} holds its status. */
+    @Override
     public boolean isAlive() {
         return child.isAlive();
     }
@@ -139,19 +98,12 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
     /**
      * Sends {@code signal} to the child: true if sent, false if the child was already reaped
      * (then nothing is sent to anyone).
+     *
+     * @throws MultiprocException if the kernel refuses the signal (the message says why)
      */
+    @Override
     public boolean signal(Signal signal) {
         return child.signal(Objects.requireNonNull(signal, "signal"));
-    }
-
-    /** Sends SIGTERM; see {@link #signal}. */
-    public boolean terminate() {
-        return signal(Signal.SIGTERM);
-    }
-
-    /** Sends SIGKILL; see {@link #signal}. */
-    public boolean kill() {
-        return signal(Signal.SIGKILL);
     }
 
     /**
@@ -160,6 +112,7 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
      *
      * @throws IllegalStateException if the child was not started with
      *     {@link Command#newProcessGroup()} or {@link Command#newSession()}
+     * @throws MultiprocException if the kernel refuses the signal (the message says why)
      */
     public boolean signalGroup(Signal signal) {
         Objects.requireNonNull(signal, "signal");
@@ -187,7 +140,7 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
      * @throws IllegalArgumentException if {@code grace} is negative
      */
     public ExitStatus killTree(Signal first, Duration grace) throws InterruptedException {
-        return child.killTree(Objects.requireNonNull(first, "first"), requireNonNegative(grace, "grace"));
+        return child.killTree(Objects.requireNonNull(first, "first"), Timeouts.grace(grace, "grace"));
     }
 
     /**
@@ -196,19 +149,11 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
      * what a timeout or an abandoned {@code run()} does.
      */
     synchronized void killTreeAndStop(Signal first, Duration grace) throws IOException, InterruptedException {
-        List<Fd> pipes = Stream.of(stdin == null ? null : stdin.fd(), stdout == null ? null : stdout.fd(),
-                stderr == null ? null : stderr.fd()).filter(Objects::nonNull).toList();
-        Set<String> links = new HashSet<>();
-        for (Fd pipe : pipes) {
-            if (!pipe.isClosed()) {
-                ProcFs.fdLink(pipe.number()).ifPresent(links::add);
-            }
-        }
-        child.killTree(first, grace, ProcFs.holdersOf(links));
+        child.killTree(first, grace, pipes.otherHolders());
         if (communication != null) {
             communication.close();
         }
-        for (Fd pipe : pipes) {
+        for (Fd pipe : pipes.fds()) {
             pipe.close();
         }
     }
@@ -222,32 +167,37 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
      */
     public ExitStatus waitFor() throws InterruptedException {
         child.awaitBriefly(Long.MAX_VALUE);
-        try {
-            return ended(child.exit().get());
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("exit future failed", e);
-        }
+        return ended(ExitStages.await(child.exit(), pid()));
     }
 
     /**
      * Waits up to {@code timeout} for the child to end (as {@link #waitFor()} does). A zero or
      * negative timeout looks once, without waiting, as the JDK's {@code Process.waitFor} does.
+     * {@link #join(Duration)} is the same wait, answered as every {@link SignalTarget} answers it.
      *
      * @return its status, or empty if it is still running
      * @throws NullPointerException if {@code timeout} is null
      */
     public Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException {
-        long nanos = waitNanos(timeout);
+        long nanos = Timeouts.waitNanos(timeout);
         long start = System.nanoTime();
         child.awaitBriefly(nanos);
-        try {
-            return Optional.of(ended(child.exit().get(Math.max(0, nanos - (System.nanoTime() - start)),
-                    TimeUnit.NANOSECONDS)));
-        } catch (TimeoutException e) {
+        if (!ExitStages.await(child.exit(), pid(), nanos - (System.nanoTime() - start))) {
             return Optional.empty();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("exit future failed", e);
         }
+        return Optional.of(ended(child.exit().getNow(null)));
+    }
+
+    /**
+     * Waits up to {@code timeout} for the child to end: true if it has (its status is then in
+     * {@link #exitStatus()}). The wait every {@link SignalTarget} has; {@link #waitFor(Duration)}
+     * is the same wait returning the status.
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     */
+    @Override
+    public boolean join(Duration timeout) throws InterruptedException {
+        return waitFor(timeout).isPresent();
     }
 
     /**
@@ -256,7 +206,7 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
      */
     private ExitStatus ended(ExitStatus status) {
         if (forCaller) {
-            closeUntouchedPipes();
+            pipes.closeUntouched();
         }
         return status;
     }
@@ -266,70 +216,66 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
      * virtual thread, never on multiproc's event thread, with the context class loader of the
      * thread that called this.
      */
+    @Override
     public CompletableFuture<ExitStatus> onExit() {
         return ExitStages.onExit(child.exit());
     }
 
     /**
      * The write end of the child's stdin. What is written here comes before the input of a
-     * later {@link #communicate}, as in Python.
+     * later {@link #communicate}, as in Python. A write after the child closed its end fails
+     * with an {@code IOException} ("Broken pipe").
      *
      * @throws IllegalStateException if stdin was not {@link Redirect#PIPE}, or
      *     {@link #communicate} has taken it
      */
     public OutputStream stdin() {
-        return take(stdin, 0, "stdin()");
+        pipes.take(0, "stdin()");
+        return pipes.stdin();
     }
 
     /**
-     * The read end of the child's stdout: blocking reads until end of file, and an
-     * {@code available()} that says how much a read returns without waiting.
+     * The child's stdout, to read as bytes (blocking reads until end of file, and an
+     * {@code available()} that says how much a read returns without waiting), as lines, or by
+     * a callback; the same object on every call.
      *
-     * @throws IllegalStateException if stdout was not {@link Redirect#PIPE}, or another reader took it
+     * @throws IllegalStateException if stdout was not {@link Redirect#PIPE}, or
+     *     {@link #communicate} has taken it
      */
-    public InputStream stdout() {
-        return take(stdout, 1, "stdout()");
+    public ProcessOutput stdout() {
+        pipes.take(1, "stdout()");
+        return stdout;
     }
 
     /**
-     * The read end of the child's stderr.
+     * The child's stderr; see {@link #stdout()}.
      *
-     * @throws IllegalStateException if stderr was not {@link Redirect#PIPE}
+     * @throws IllegalStateException if stderr was not {@link Redirect#PIPE}, or
+     *     {@link #communicate} has taken it
      */
-    public InputStream stderr() {
-        return take(stderr, 2, "stderr()");
+    public ProcessOutput stderr() {
+        pipes.take(2, "stderr()");
+        return stderr;
     }
-
-    /** The stream of {@code fd}, marked as used by {@code user}; the same user may take it again. */
-    private <T> T take(T stream, int fd, String user) {
-        String name = STREAM_NAMES[fd];
-        if (stream == null) {
-            throw new IllegalStateException(name + " of process " + pid() + " is not a pipe (it is "
-                    + redirects[fd] + "); start it with " + name + "(Redirect.PIPE) to use it");
-        }
-        synchronized (streams) {
-            if (takenBy[fd] != null && !takenBy[fd].equals(user)) {
-                throw new IllegalStateException(name + " of process " + pid() + " was already taken by "
-                        + takenBy[fd] + "; a pipe has " + (fd == 0 ? "one writer" : "one reader"));
-            }
-            takenBy[fd] = user;
-        }
-        return stream;
-    }
-
-    private static final String[] STREAM_NAMES = {"stdin", "stdout", "stderr"};
 
     /** The stdin pipe for a pipeline's own plumbing (null if not a pipe); marks it taken. */
     PipeOutputStream stdinPipe() {
-        return stdin == null ? null : take(stdin, 0, "pipeline");
+        return pipeFor(0, pipes.stdin());
     }
 
     PipeInputStream stdoutPipe() {
-        return stdout == null ? null : take(stdout, 1, "pipeline");
+        return pipeFor(1, pipes.stdout());
     }
 
     PipeInputStream stderrPipe() {
-        return stderr == null ? null : take(stderr, 2, "pipeline");
+        return pipeFor(2, pipes.stderr());
+    }
+
+    private <T> T pipeFor(int fd, T pipe) {
+        if (pipe != null) {
+            pipes.take(fd, "pipeline");
+        }
+        return pipe;
     }
 
     CompletableFuture<ExitStatus> exitFuture() {
@@ -374,9 +320,9 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
      */
     public synchronized CompletedProcess communicate(byte[] input, Duration timeout)
             throws IOException, InterruptedException {
-        long deadline = deadline(timeout);
+        long deadline = Timeouts.deadline(timeout);
         if (communication == null) {
-            communication = startCommunication(input);
+            communication = pipes.communicate(input, child.exit());
         } else if (input != null && input.length > 0) {
             throw new IllegalStateException("communicate(input, ...) was already called for process " + pid()
                     + "; a second call goes on with the first input and takes none");
@@ -394,53 +340,9 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
                 communication.output(1));
     }
 
-    private Communicator startCommunication(byte[] input) {
-        boolean hasInput = input != null && input.length > 0;
-        if (hasInput && stdin == null) {
-            throw new IllegalStateException("cannot send input to process " + pid() + ": its stdin is "
-                    + redirects[0] + ", not a pipe");
-        }
-        PipeOutputStream in;
-        PipeInputStream out;
-        PipeInputStream err;
-        synchronized (streams) {
-            if (hasInput && stdin.fd().isClosed() && !stdinClosedAtTheEnd) {
-                throw new IllegalStateException("cannot send input to process " + pid()
-                        + ": its stdin was closed after stdin() was taken");
-            }
-            if (stdin != null && "stdin()".equals(takenBy[0])) {
-                takenBy[0] = null; // what was written through stdin() comes first; the input follows
-            }
-            in = stdin == null ? null : take(stdin, 0, "communicate()");
-            out = stdout == null ? null : take(stdout, 1, "communicate()");
-            err = stderr == null ? null : take(stderr, 2, "communicate()");
-        }
-        return new Communicator(in, input, Arrays.asList(out, err), child.exit());
-    }
-
-    /**
-     * The {@link System#nanoTime} deadline {@code timeout} from now: {@link Waker#NO_DEADLINE}
-     * for null (or a wait of centuries), now for zero or negative (the deadline has passed).
-     */
+    /** {@link Timeouts#deadline}, for commands and pipelines. */
     static long deadline(Duration timeout) {
-        if (timeout == null) {
-            return Waker.NO_DEADLINE;
-        }
-        long nanos = waitNanos(timeout);
-        return nanos >= NO_DEADLINE_BEYOND ? Waker.NO_DEADLINE : System.nanoTime() + nanos;
-    }
-
-    /**
-     * How long a wait of {@code timeout} waits, in nanoseconds: 0 for zero or negative (look
-     * once, as the JDK's and Python's waits do: a remaining time that ran out is no error),
-     * capped at the longest a count of nanoseconds can hold.
-     */
-    static long waitNanos(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            return 0;
-        }
-        return (timeout.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : timeout).toNanos();
+        return Timeouts.deadline(timeout);
     }
 
     private TimeoutExpiredException timedOut(Duration timeout) {
@@ -448,151 +350,58 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
                 "did not finish");
     }
 
-    // ---- streaming --------------------------------------------------------------------------
+    // ---- shortcuts for stdout().lines(), stdout().forEachLine(...), ... (see ProcessOutput) ----
+    // Each throws IllegalStateException as stdout() or stderr() does, or if the output is read
+    // in another way (or, for lines, in another charset).
 
-    /** stdout as UTF-8 lines, read as the stream is consumed; see {@link #stdoutLines(Charset)}. */
+    /** {@code stdout().lines()}: stdout as UTF-8 lines, read as the stream is consumed. */
     public Stream<String> stdoutLines() {
-        return stdoutLines(StandardCharsets.UTF_8);
+        return stdout().lines();
     }
 
-    /**
-     * stdout as lines in {@code charset}, read lazily as the stream is consumed: a slow
-     * consumer slows the child (the pipe fills and it waits), nothing piles up in memory.
-     * Lines end at {@code '\n'}, which is removed; nothing else is changed. Closing the
-     * stream closes the pipe.
-     *
-     * <p>The stream ends at end of file, or, once the child has exited, when the pipe has
-     * stayed empty for a short moment (250 ms): a descendant that inherited stdout and keeps
-     * it open does not keep the stream going, as it does not hold up {@link #communicate}.
-     * Calling this again gives a stream that goes on with the same lines, from where the
-     * first one stopped.
-     *
-     * @throws IllegalStateException if stdout is not a pipe or was taken by another reader,
-     *     or if its lines are already read in another charset
-     */
+    /** {@code stdout().lines(charset)}; see {@link ProcessOutput#lines(Charset)}. */
     public Stream<String> stdoutLines(Charset charset) {
-        return lines(1, take(stdout, 1, "stdoutLines()"), charset);
+        return stdout().lines(charset);
     }
 
-    /** stderr as UTF-8 lines; see {@link #stdoutLines(Charset)}. */
+    /** {@code stderr().lines()}; see {@link ProcessOutput#lines(Charset)}. */
     public Stream<String> stderrLines() {
-        return stderrLines(StandardCharsets.UTF_8);
+        return stderr().lines();
     }
 
-    /** stderr as lines in {@code charset}; see {@link #stdoutLines(Charset)}. */
+    /** {@code stderr().lines(charset)}; see {@link ProcessOutput#lines(Charset)}. */
     public Stream<String> stderrLines(Charset charset) {
-        return lines(2, take(stderr, 2, "stderrLines()"), charset);
+        return stderr().lines(charset);
     }
 
-    /** Calls {@code action} with each UTF-8 line of stdout; see {@link #forEachStdoutLine(Charset, Consumer)}. */
+    /** {@code stdout().forEachLine(action)}: each UTF-8 line of stdout to {@code action}, from a virtual thread. */
     public CompletableFuture<Void> forEachStdoutLine(Consumer<String> action) {
-        return forEachStdoutLine(StandardCharsets.UTF_8, action);
+        return stdout().forEachLine(action);
     }
 
-    /**
-     * Calls {@code action} with each line of stdout in {@code charset}, from a virtual thread
-     * (no platform thread per stream). A slow action slows the child; nothing piles up. The
-     * future completes at end of stdout (or, as for {@link #stdoutLines(Charset)}, when the
-     * child has exited and a descendant keeps stdout open but silent), or exceptionally if
-     * reading or the action fails (then the pipe is closed).
-     */
+    /** {@code stdout().forEachLine(charset, action)}; see {@link ProcessOutput#forEachLine(Charset, Consumer)}. */
     public CompletableFuture<Void> forEachStdoutLine(Charset charset, Consumer<String> action) {
-        return forEachLine(take(stdout, 1, "forEachStdoutLine()"), "stdout", charset, action);
+        return stdout().forEachLine(charset, action);
     }
 
-    /** Calls {@code action} with each UTF-8 line of stderr; see {@link #forEachStdoutLine(Charset, Consumer)}. */
+    /** {@code stderr().forEachLine(action)}; see {@link ProcessOutput#forEachLine(Charset, Consumer)}. */
     public CompletableFuture<Void> forEachStderrLine(Consumer<String> action) {
-        return forEachStderrLine(StandardCharsets.UTF_8, action);
+        return stderr().forEachLine(action);
     }
 
-    /** Calls {@code action} with each line of stderr; see {@link #forEachStdoutLine(Charset, Consumer)}. */
+    /** {@code stderr().forEachLine(charset, action)}; see {@link ProcessOutput#forEachLine(Charset, Consumer)}. */
     public CompletableFuture<Void> forEachStderrLine(Charset charset, Consumer<String> action) {
-        return forEachLine(take(stderr, 2, "forEachStderrLine()"), "stderr", charset, action);
+        return stderr().forEachLine(charset, action);
     }
 
-    /** Calls {@code action} with each chunk of bytes read from stdout, as it arrives; as {@link #forEachStdoutLine}. */
+    /** {@code stdout().forEachChunk(action)}; see {@link ProcessOutput#forEachChunk(Consumer)}. */
     public CompletableFuture<Void> forEachStdoutChunk(Consumer<byte[]> action) {
-        Objects.requireNonNull(action, "action");
-        PipeInputStream in = take(stdout, 1, "forEachStdoutChunk()");
-        InputStream lingering = lingering(in);
-        return pump("stdout", in, () -> chunks(lingering, action));
+        return stdout().forEachChunk(action);
     }
 
-    /** Calls {@code action} with each chunk of bytes read from stderr, as it arrives; as {@link #forEachStdoutLine}. */
+    /** {@code stderr().forEachChunk(action)}; see {@link ProcessOutput#forEachChunk(Consumer)}. */
     public CompletableFuture<Void> forEachStderrChunk(Consumer<byte[]> action) {
-        Objects.requireNonNull(action, "action");
-        PipeInputStream in = take(stderr, 2, "forEachStderrChunk()");
-        InputStream lingering = lingering(in);
-        return pump("stderr", in, () -> chunks(lingering, action));
-    }
-
-    private CompletableFuture<Void> forEachLine(PipeInputStream in, String name, Charset charset,
-                                                Consumer<String> action) {
-        Objects.requireNonNull(charset, "charset");
-        Objects.requireNonNull(action, "action");
-        LineReader lines = new LineReader(lingering(in), charset);
-        return pump(name, in, () -> {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                action.accept(line);
-            }
-        });
-    }
-
-    /** {@code in} read as the streaming readers read it: ending a short while after the child's exit. */
-    private InputStream lingering(PipeInputStream in) {
-        return new LingeringInputStream(in, child.exit());
-    }
-
-    private interface PumpBody {
-        void run() throws IOException;
-    }
-
-    private CompletableFuture<Void> pump(String name, PipeInputStream in, PumpBody body) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread.ofVirtual().name("multiproc-" + name + "-" + pid()).start(() -> {
-            try (in) {
-                body.run();
-                done.complete(null);
-            } catch (Throwable t) {
-                done.completeExceptionally(t);
-            }
-        });
-        return done;
-    }
-
-    private static void chunks(InputStream in, Consumer<byte[]> action) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-            action.accept(Arrays.copyOf(buffer, n));
-        }
-    }
-
-    /**
-     * A stream of the lines of output {@code fd}: the first call makes the line reader, a
-     * later one goes on with it (its buffered lines are not lost), in the same charset only.
-     */
-    private Stream<String> lines(int fd, PipeInputStream in, Charset charset) {
-        Objects.requireNonNull(charset, "charset");
-        LineReader reader;
-        synchronized (streams) {
-            if (lines[fd] == null) {
-                lines[fd] = new LineReader(lingering(in), charset);
-                lineCharsets[fd] = charset;
-            } else if (!lineCharsets[fd].equals(charset)) {
-                throw new IllegalStateException(STREAM_NAMES[fd] + " of process " + pid() + " is already read as "
-                        + lineCharsets[fd] + " lines; it cannot be read as " + charset + " too");
-            }
-            reader = lines[fd];
-        }
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(reader,
-                        Spliterator.ORDERED | Spliterator.NONNULL), false)
-                .onClose(() -> {
-                    try {
-                        in.close();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
+        return stderr().forEachChunk(action);
     }
 
     /**
@@ -601,36 +410,20 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
      */
     @Override
     public void close() throws IOException {
-        IOException failure = null;
-        for (java.io.Closeable c : new java.io.Closeable[] {stdin, stdout, stderr}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (IOException e) {
-                failure = e;
-            }
-        }
         try {
-            waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure != null) {
-            throw failure;
+            pipes.close();
+        } finally {
+            try {
+                waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
-    /**
-     * {@code d}, checked, and capped at the longest wait a count of nanoseconds can hold
-     * (about 292 years), so that a caller's "forever" waits instead of overflowing.
-     */
+    /** {@link Timeouts#grace}, for commands and pipelines. */
     static Duration requireNonNegative(Duration d, String name) {
-        Objects.requireNonNull(d, name);
-        if (d.isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative: " + d);
-        }
-        return d.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : d;
+        return Timeouts.grace(d, name);
     }
 
     @Override

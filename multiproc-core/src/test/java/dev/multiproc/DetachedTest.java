@@ -42,6 +42,7 @@ class DetachedTest {
     }
 
     @Test
+    @SuppressWarnings("deprecation") // DetachedProcess.waitFor(Duration), now join(Duration), still works
     void detached_hasDefaultSignalDispositionsAndAnEmptyMask() throws Exception {
         Path status = dir.resolve("status");
         try (DetachedProcess p = Command.of("sh", "-c", "cat /proc/self/status > \"$1\"", "sh", status.toString())
@@ -56,6 +57,7 @@ class DetachedTest {
     }
 
     @Test
+    @SuppressWarnings("deprecation") // DetachedProcess.waitFor(Duration), now join(Duration), still works
     void detached_writesToAFileAndSeesItsEnvironmentAndDirectory() throws Exception {
         Path out = dir.resolve("out");
         try (DetachedProcess p = Command.of("sh", "-c", "echo \"$GREETING from $(pwd)\"").env("GREETING", "hello")

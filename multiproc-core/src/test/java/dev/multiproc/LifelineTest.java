@@ -3,6 +3,7 @@ package dev.multiproc;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.multiproc.jvmtesting.JvmTesting;
+import dev.multiproc.testing.Procs;
 import dev.multiproc.jvmtesting.ParentMain;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,10 +33,10 @@ class LifelineTest {
     }
 
     @Test
-    void children_halt_within_a_second_of_their_parents_sigkill() throws Exception {
+    void children_halt_after_their_parents_sigkill() throws Exception {
         List<Long> children = startParentAndKillIt("60000", "daemon", "nondaemon", "wait");
         long start = System.nanoTime();
-        assertTrue(JvmTesting.awaitGone(children, 1000), "children still running: " + children);
+        assertTrue(JvmTesting.awaitGone(children, Procs.PATIENCE.toMillis()), "children still running: " + children);
         System.err.println("children gone " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
                 + " ms after the parent's SIGKILL");
     }

@@ -31,10 +31,14 @@ class RunFdLeakTest {
         Command.of("true").run();
         long fds = Procs.openFdCount();
         for (int i = 0; i < 200; i++) {
-            Subprocess p = Command.of("true").start();
-            p.stdin(); // taken, so not closed when the child ends: three pipe ends, never closed by the caller
+            // The child waits for a line, so the streams are taken before it can end (a pipe nobody
+            // took is closed when its child is reaped): three pipe ends, never closed by the caller.
+            Subprocess p = Command.of("sh", "-c", "read line").start();
+            java.io.OutputStream in = p.stdin();
             p.stdout();
             p.stderr();
+            in.write('\n');
+            in.flush();
             p.waitFor();
         }
         assertTrue(Procs.openFdCount() >= fds + 300, "the test must really hold pipes open");

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,6 +95,26 @@ class SignalHandlersTest {
         assertFalse(Files.exists(second), "the signal reached a child it was not forwarded to");
         assertTrue(ProcessEntry.isRunning(jvm.pids().get(1)));
         jvm.process().killTree(Duration.ZERO);
+    }
+
+    @Test
+    void forward_pastATargetTheKernelRefuses_reachesTheOthersThenTheJvmExitsAsBefore() throws Exception {
+        Path file = dir.resolve("got");
+        Subprocess jvm = Procs.java(List.of(), ForwardPastAFailureMain.class, file.toString())
+                .stderr(Redirect.PIPE).start();
+        try {
+            try (Stream<String> lines = jvm.stdoutLines()) {
+                assertEquals("ready", lines.findFirst().orElseThrow());
+            }
+            jvm.terminate();
+            assertTrue(jvm.join(Procs.PATIENCE), "SIGTERM no longer stopped the JVM");
+            assertEquals(143, jvm.exitStatus().orElseThrow().returncode());
+            assertTrue(Procs.poll(Duration.ofSeconds(10), () -> written(file)), "the second target was not reached");
+            String stderr = new String(jvm.stderr().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(stderr.contains("cannot forward SIGTERM") && stderr.contains("EBADF"), stderr);
+        } finally {
+            jvm.killTree(Duration.ZERO);
+        }
     }
 
     @ParameterizedTest

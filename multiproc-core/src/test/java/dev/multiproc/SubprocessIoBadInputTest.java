@@ -49,7 +49,7 @@ class SubprocessIoBadInputTest {
 
     @Test
     void zeroOrNegativeTimeouts_lookOnce() throws Exception {
-        assertEquals(Duration.ZERO, Command.of("true").timeout(Duration.ZERO).timeoutSetting());
+        assertEquals(Duration.ZERO, Command.of("true").timeout(Duration.ZERO).runSettings().timeout());
         assertThrows(NullPointerException.class, () -> Command.of("true").timeout(null));
         Subprocess child = Command.of("sleep", "60").start();
         try {

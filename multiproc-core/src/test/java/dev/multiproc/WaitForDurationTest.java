@@ -58,6 +58,7 @@ class WaitForDurationTest {
     }
 
     @Test
+    @SuppressWarnings("deprecation") // DetachedProcess.waitFor(Duration), now join(Duration), still works
     void testEdgeDurations_aLookThatFindsItDone_returns() throws Exception {
         Subprocess p = Command.of("echo", "done").start();
         p.waitFor();

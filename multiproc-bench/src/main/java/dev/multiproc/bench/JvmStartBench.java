@@ -2,6 +2,7 @@ package dev.multiproc.bench;
 
 import dev.multiproc.Command;
 import dev.multiproc.JvmProcess;
+import dev.multiproc.ProcessStartException;
 import dev.multiproc.Redirect;
 import dev.multiproc.Subprocess;
 import java.io.IOException;
@@ -130,7 +131,7 @@ public final class JvmStartBench {
             if (p.waitFor().success()) {
                 System.out.print(out);
             }
-        } catch (IOException e) {
+        } catch (IOException | ProcessStartException e) {
             System.out.println("(python3 not found: no Python figures)");
         } finally {
             Files.deleteIfExists(script);

@@ -2,6 +2,7 @@ package dev.multiproc.bench;
 
 import dev.multiproc.Command;
 import dev.multiproc.ProcessPool;
+import dev.multiproc.ProcessStartException;
 import dev.multiproc.Redirect;
 import dev.multiproc.Subprocess;
 import java.io.IOException;
@@ -232,7 +233,7 @@ public final class PoolBench {
                             Double.parseDouble(f[4]), Double.parseDouble(f[5])));
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | ProcessStartException e) {
             System.out.println("(python3 not found: no Python figures)");
         } finally {
             Files.deleteIfExists(script);

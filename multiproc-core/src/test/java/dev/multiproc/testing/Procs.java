@@ -3,6 +3,7 @@ package dev.multiproc.testing;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.multiproc.Command;
+import dev.multiproc.ProcessStartException;
 import dev.multiproc.ProcessEntry;
 import dev.multiproc.Redirect;
 import dev.multiproc.Subprocess;
@@ -200,7 +201,7 @@ public final class Procs {
         try {
             Command.of("/nonexistent/warm-up").start();
             fail("a missing program started");
-        } catch (IOException expected) {
+        } catch (ProcessStartException expected) {
             // loaded the failure path
         }
     }

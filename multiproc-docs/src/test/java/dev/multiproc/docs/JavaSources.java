@@ -1,7 +1,9 @@
 package dev.multiproc.docs;
 
+import java.io.ByteArrayOutputStream;
 import java.io.StringWriter;
 import java.net.URI;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +37,20 @@ final class JavaSources {
                 "-cp", classPath.toString(), "-d", outputDir.toString());
         boolean ok = javac.getTask(errors, null, null, options, null, files).call();
         return ok ? "" : errors.toString();
+    }
+
+    /**
+     * Runs javac with {@code args} as on its command line; returns its complaints, empty if it
+     * compiled. The class path is {@code classPath}, never this JVM's, which javac would take
+     * otherwise: there the library's classes sit in the unnamed module.
+     */
+    static String javac(Path classPath, List<String> args) {
+        List<String> all = new ArrayList<>(List.of("--class-path", classPath.toString()));
+        all.addAll(args);
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int status = ToolProvider.getSystemJavaCompiler().run(null, errors, errors, all.toArray(String[]::new));
+        String text = errors.toString(Charset.defaultCharset());
+        return status == 0 ? "" : text.isEmpty() ? "javac exited with " + status : text;
     }
 
     /** The core artifact the build handed to this test: the jar under {@code verify}. */

@@ -5,6 +5,7 @@ import dev.multiproc.internal.wire.Protocol;
 import dev.multiproc.internal.wire.RemoteFailure;
 import dev.multiproc.internal.wire.Serial;
 import dev.multiproc.internal.wire.SerialLimits;
+import dev.multiproc.internal.wire.FdSlots;
 import dev.multiproc.internal.wire.TaskHeader;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -95,7 +96,9 @@ public final class ChildMain {
                 ? SerialLimits.defaults() : SerialLimits.parse(task.header().filter());
         Callable<?> callable;
         try {
-            callable = (Callable<?>) Serial.deserialize(task.task(), 0, task.task().length, limits, null);
+            byte[] bytes = task.task();
+            callable = (Callable<?>) FdSlots.receiving(task.header().carriedFds(),
+                    () -> Serial.deserialize(bytes, 0, bytes.length, limits, null));
         } catch (Exception | LinkageError e) {
             Throwable why = FilterVerdict.isRejection(e)
                     ? FilterVerdict.rejection(task.task(), 0, task.task().length, limits, null, e) : e;

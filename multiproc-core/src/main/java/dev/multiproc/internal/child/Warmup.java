@@ -43,7 +43,7 @@ final class Warmup {
         int captured = 40 + i;
         Callable<Object> sample = (Callable<Object> & Serializable) () -> List.of("warm", captured + 2);
         Serial.Bytes task = Serial.serialize(sample, "task");
-        byte[] payload = new TaskHeader("warmup", false, "", i).frame(java.util.Arrays.copyOf(task.bytes(), task.length()));
+        byte[] payload = new TaskHeader("warmup", false, "", i, 0).frame(java.util.Arrays.copyOf(task.bytes(), task.length()));
 
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         Protocol.write(new DataOutputStream(wire), Protocol.TASK, payload, payload.length);

@@ -1,6 +1,7 @@
 package dev.multiproc.internal.engine;
 
 import dev.multiproc.ExitStatus;
+import dev.multiproc.MultiprocException;
 import dev.multiproc.Signal;
 import dev.multiproc.internal.posix.Epoll;
 import dev.multiproc.internal.posix.Errno;
@@ -9,12 +10,10 @@ import dev.multiproc.internal.posix.Fds;
 import dev.multiproc.internal.posix.Pidfd;
 import dev.multiproc.internal.posix.Processes;
 import dev.multiproc.internal.posix.Wait;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -186,7 +185,11 @@ public final class Child {
         }
     }
 
-    /** Sends {@code signal} through the pidfd: true if sent, false if the child was already reaped. */
+    /**
+     * Sends {@code signal} through the pidfd: true if sent, false if the child was already reaped.
+     *
+     * @throws MultiprocException if the kernel refuses (the message names the call and the errno)
+     */
     public boolean signal(Signal signal) {
         synchronized (lock) {
             if (pidfd < 0) {
@@ -195,9 +198,18 @@ public final class Child {
             try {
                 return Pidfd.pidfd_send_signal(pidfd, signal.number());
             } catch (ErrnoException e) {
-                throw new UncheckedIOException(e);
+                throw signalFailed(signal, "process " + pid, e);
             }
         }
+    }
+
+    /**
+     * What a signal the kernel refused becomes for the caller: a failure of the library's own,
+     * naming the signal, the process and the call with its errno. (EPERM, say, for a process
+     * that changed its user; there is no ESRCH here, which means "gone" and is not a failure.)
+     */
+    public static MultiprocException signalFailed(Signal signal, String target, ErrnoException e) {
+        return new MultiprocException("cannot send " + signal.displayName() + " to " + target + ": " + e.getMessage());
     }
 
     /**
@@ -212,7 +224,7 @@ public final class Child {
             try {
                 return Processes.kill(-pid, signal.number());
             } catch (ErrnoException e) {
-                throw new UncheckedIOException(e);
+                throw signalFailed(signal, "process group " + pid, e);
             }
         }
     }
@@ -229,11 +241,7 @@ public final class Child {
     public ExitStatus killTree(Signal first, Duration grace, java.util.Set<Integer> alsoPids)
             throws InterruptedException {
         ProcessTree.kill(List.of(this), alsoPids, first, grace);
-        try {
-            return exit.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("exit future failed", e);
-        }
+        return ExitStages.await(exit, pid);
     }
 
     /**
@@ -285,7 +293,7 @@ public final class Child {
                 reaped = Wait.waitid(Wait.P_PIDFD, pidfd, Wait.WEXITED | Wait.WNOHANG);
             } catch (ErrnoException e) {
                 if (e.errno() != Errno.ECHILD) {
-                    throw new UncheckedIOException(e);
+                    throw new MultiprocException("cannot reap process " + pid + ": " + e.getMessage());
                 }
                 reaped = reapedByTheKernel(loop);
             }

@@ -1,9 +1,9 @@
 package dev.multiproc.internal.engine;
 
+import dev.multiproc.MultiprocException;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
 import dev.multiproc.internal.posix.Platform;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -41,7 +41,7 @@ public final class Engine {
         try {
             return new Engine();
         } catch (ErrnoException e) {
-            throw new UncheckedIOException("cannot start multiproc's engine", e);
+            throw new MultiprocException("cannot start multiproc's engine: " + e.getMessage());
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * A child's environment as {@code posix_spawn} takes it: {@code NAME=value} entries.
  *
- * <p>Commands keep names and values as bytes, so that a variable that is not UTF-8 passes
+ * <p>A child's settings keep names and values as bytes, so that a variable that is not UTF-8 passes
  * through unchanged, from this JVM's own environment or from the caller. In the maps a name
  * is held as a {@linkplain #key key}: its bytes, one char per byte (ISO-8859-1), which
  * compares and hashes as the bytes do.
@@ -82,27 +82,5 @@ public final class Environments {
             }
         }
         return -1;
-    }
-
-    /**
-     * {@code base} (this JVM's environment if null) with {@code changes} applied (a null value
-     * removes the variable), as text entries; or null when the child can simply get this JVM's
-     * environment unchanged.
-     */
-    public static List<String> entries(Map<String, String> base, Map<String, String> changes) {
-        if (base == null && changes.isEmpty()) {
-            return null;
-        }
-        Map<String, String> merged = new LinkedHashMap<>(base != null ? base : System.getenv());
-        changes.forEach((name, value) -> {
-            if (value == null) {
-                merged.remove(name);
-            } else {
-                merged.put(name, value);
-            }
-        });
-        List<String> entries = new ArrayList<>(merged.size());
-        merged.forEach((name, value) -> entries.add(name + "=" + value));
-        return entries;
     }
 }

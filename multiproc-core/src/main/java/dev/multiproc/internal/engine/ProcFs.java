@@ -1,5 +1,6 @@
 package dev.multiproc.internal.engine;
 
+import dev.multiproc.MultiprocException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -50,7 +51,7 @@ public final class ProcFs {
                 }
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot list /proc", e);
+            throw new MultiprocException("cannot list /proc: " + e, e);
         }
         return stats;
     }
@@ -99,7 +100,7 @@ public final class ProcFs {
                 }
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot list /proc", e);
+            throw new MultiprocException("cannot list /proc: " + e, e);
         }
         return holders;
     }

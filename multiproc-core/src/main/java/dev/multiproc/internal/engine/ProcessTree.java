@@ -15,9 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Kills children together with everything they started: a first signal (TERM) to the whole
@@ -314,12 +312,8 @@ public final class ProcessTree implements AutoCloseable {
     /** Waits until every root is reaped and every pinned process has exited; false at the deadline. */
     private boolean awaitGone(long deadline) throws InterruptedException {
         for (Child root : roots) {
-            try {
-                root.exit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
+            if (!ExitStages.await(root.exit(), root.pid(), deadline - System.nanoTime())) {
                 return false;
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("a child's exit future failed", e);
             }
         }
         for (int pidfd : pinned.values()) {

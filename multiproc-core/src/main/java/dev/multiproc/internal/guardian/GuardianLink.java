@@ -4,9 +4,7 @@ import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.Engine;
 import dev.multiproc.internal.engine.EventLoop;
 import dev.multiproc.internal.engine.ProcFs;
-import dev.multiproc.internal.engine.SpawnPlan;
 import dev.multiproc.internal.engine.Watchdog;
-import dev.multiproc.internal.jvm.JavaRuntime;
 import dev.multiproc.internal.posix.Epoll;
 import dev.multiproc.internal.posix.Errno;
 import dev.multiproc.internal.posix.ErrnoException;
@@ -45,6 +43,11 @@ import java.util.Map;
  * guardian is started by the thread that starts the first guarded command, before that
  * command exists, so no guarded command lives a moment without a guardian.
  *
+ * <h2>How a guardian is started</h2>
+ * Through the library's one launcher, which calls {@link #ensureStarted} before it starts a
+ * guarded command and hands over, as a {@link GuardianStart}, the way to start the guardian
+ * itself: the launcher needs this link, so this link does not import the launcher.
+ *
  * <h2>A guardian that dies</h2>
  * If the guardian ends while this JVM runs (someone killed it), a new one is started and
  * told every command still guarded and every spawn still announced; a thread that announces
@@ -65,6 +68,7 @@ public final class GuardianLink implements Watchdog {
     private static volatile GuardianLink instance;
 
     private final Engine engine;
+    private final GuardianStart launcher;
     /** Held while a guardian is being started; never while {@code this} is locked. */
     private final Object starting = new Object();
     private final Map<Integer, String> guarded = new LinkedHashMap<>();
@@ -79,19 +83,34 @@ public final class GuardianLink implements Watchdog {
     /** Threads in {@link #announce} waiting for room in the pipe. */
     private int waitingForRoom;
 
-    private GuardianLink(Engine engine) {
+    /** How the launcher starts a guardian. */
+    @FunctionalInterface
+    public interface GuardianStart {
+        /**
+         * Starts a guardian running {@code argv}, in a session of its own, whose stdin is
+         * {@code pipeReadEnd} (which stays the caller's), whose stdout is {@code /dev/null}, and
+         * which gets {@code selfPidfd} at fd {@code pidfdAt} unless it is -1.
+         *
+         * @throws RuntimeException (a {@code ProcessStartException}) if it cannot be started
+         */
+        Child start(List<String> argv, int pipeReadEnd, int selfPidfd, int pidfdAt);
+    }
+
+    private GuardianLink(Engine engine, GuardianStart launcher) {
         this.engine = engine;
+        this.launcher = launcher;
     }
 
     /**
-     * The link, with a running guardian: started on first call. Call it before starting a
-     * guarded command.
+     * The link, with a running guardian: started on first call, with {@code launcher} (which the
+     * first call hands over for good). Call it before starting a guarded command.
      *
-     * @throws ErrnoException if the guardian cannot be started
+     * @throws ErrnoException if the guardian's pipe cannot be made
+     * @throws RuntimeException (a {@code ProcessStartException}) if the guardian cannot be started
      */
-    public static synchronized GuardianLink ensureStarted(Engine engine) throws ErrnoException {
+    public static synchronized GuardianLink ensureStarted(Engine engine, GuardianStart launcher) throws ErrnoException {
         if (instance == null) {
-            instance = new GuardianLink(engine);
+            instance = new GuardianLink(engine, launcher);
             engine.watchdog(instance);
         }
         instance.startIfNeeded();
@@ -154,12 +173,8 @@ public final class GuardianLink implements Watchdog {
         int selfPidfd = -1;
         try {
             selfPidfd = pidfdOfSelf();
-            List<SpawnPlan.FdMapping> passed = selfPidfd < 0 ? List.of()
-                    : List.of(new SpawnPlan.FdMapping(selfPidfd, Guardian.PARENT_PIDFD));
-            guardian = engine.spawn(new SpawnPlan(guardianArgv(selfPidfd >= 0), null, null,
-                    new int[] {pipe[0], engine.devNull(), SpawnPlan.INHERIT}, passed, true, false,
-                    Child.Kind.GUARDIAN, "multiproc-guardian", false, false));
-        } catch (ErrnoException | RuntimeException | Error e) {
+            guardian = launcher.start(guardianArgv(selfPidfd >= 0), pipe[0], selfPidfd, Guardian.PARENT_PIDFD);
+        } catch (RuntimeException | Error e) {
             synchronized (this) {
                 if (token >= 0) {
                     engine.loop().remove(writeEnd, token);
@@ -199,7 +214,7 @@ public final class GuardianLink implements Watchdog {
         ProcFs.Stat me = ProcFs.stat(self).orElse(null);
         List<String> options = new ArrayList<>(JVM_OPTIONS);
         options.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
-        List<String> argv = new ArrayList<>(JavaRuntime.current().libraryMain(Guardian.class, options));
+        List<String> argv = new ArrayList<>(HelperJvm.command(Guardian.class, options));
         argv.add(Integer.toString(self));
         argv.add(Integer.toString(me == null ? -1 : me.session()));
         argv.add(Integer.toString(me == null ? -1 : me.pgrp()));
@@ -223,7 +238,7 @@ public final class GuardianLink implements Watchdog {
         Thread.ofVirtual().name("multiproc-guardian-restart").start(() -> {
             try {
                 startIfNeeded();
-            } catch (ErrnoException e) {
+            } catch (ErrnoException | RuntimeException e) {
                 System.getLogger(GuardianLink.class.getName()).log(System.Logger.Level.ERROR,
                         "cannot restart the guardian; commands may outlive this JVM if it dies", e);
             }

@@ -111,8 +111,17 @@ public final class Communicator {
      *
      * @throws InterruptedException if the thread is interrupted while it waits (its interrupt
      *     status is cleared); everything read so far is kept, as at a deadline
+     * @throws IOException a plain one, as a stream's (see {@link Fd#plain}), if a pipe fails
      */
     public synchronized boolean pump(long deadlineNanos) throws IOException, InterruptedException {
+        try {
+            return pumpRounds(deadlineNanos);
+        } catch (ErrnoException e) {
+            throw Fd.plain(e);
+        }
+    }
+
+    private boolean pumpRounds(long deadlineNanos) throws IOException, InterruptedException {
         Waker w = new Waker();
         waker = w;
         Thread self = Thread.currentThread();

@@ -2,6 +2,7 @@ package dev.multiproc.internal.io;
 
 import dev.multiproc.internal.engine.EventLoop;
 import dev.multiproc.internal.posix.Epoll;
+import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
 import java.io.Closeable;
 import java.io.IOException;
@@ -77,7 +78,7 @@ public final class Fd implements Closeable {
             }
             try {
                 Fds.fcntl(fd, Fds.F_SETPIPE_SZ, bytes);
-            } catch (dev.multiproc.internal.posix.ErrnoException e) {
+            } catch (ErrnoException e) {
                 // EPERM above the budget: the default size will do
             }
         }
@@ -133,6 +134,16 @@ public final class Fd implements Closeable {
         if (closed) {
             throw new IOException("Stream closed");
         }
+    }
+
+    /**
+     * What the caller of a stream gets for a failed call on a pipe: a plain {@link IOException}
+     * with the call and its errno in the message (EPIPE, "Broken pipe", for a reader that is
+     * gone), as a JDK stream throws it. The library's own exceptions stay inside it; this
+     * class and {@link Communicator} throw them so that callers inside can tell an errno apart.
+     */
+    static IOException plain(ErrnoException e) {
+        return new IOException(e.getMessage());
     }
 
     /** Closes, ignoring errors: for clean-up of a dropped stream. */

@@ -1,6 +1,7 @@
 package dev.multiproc.internal.io;
 
 import dev.multiproc.internal.posix.Epoll;
+import dev.multiproc.internal.posix.ErrnoException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
@@ -74,6 +75,8 @@ public final class LingeringInputStream extends InputStream {
                 if (lingerEnd == end) { // else the child exited meanwhile: look again with its deadline
                     w.await(end == RUNNING ? Waker.NO_DEADLINE : end);
                 }
+            } catch (ErrnoException e) {
+                throw Fd.plain(e);
             } finally {
                 waker = null;
             }

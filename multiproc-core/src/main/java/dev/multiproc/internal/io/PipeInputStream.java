@@ -2,6 +2,7 @@ package dev.multiproc.internal.io;
 
 import dev.multiproc.internal.engine.Reclaimer;
 import dev.multiproc.internal.posix.Epoll;
+import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,6 +22,8 @@ import java.util.Objects;
  * waiting, and kept: later reads return it, then end of file ({@link #closeKeepingWhatIsThere}).
  * Only what was in the pipe is kept; a descendant that writes into it later writes into a
  * pipe nobody reads (EPIPE).
+ *
+ * <p>Its failures are plain {@link IOException}s, as a JDK stream's are (see {@link Fd#plain}).
  */
 public final class PipeInputStream extends InputStream {
     private final Fd fd;
@@ -62,7 +65,11 @@ public final class PipeInputStream extends InputStream {
             if (n == 0) {
                 return -1;
             }
-            fd.await(Epoll.EPOLLIN, Waker.NO_DEADLINE);
+            try {
+                fd.await(Epoll.EPOLLIN, Waker.NO_DEADLINE);
+            } catch (ErrnoException e) {
+                throw Fd.plain(e);
+            }
         }
     }
 
@@ -74,7 +81,11 @@ public final class PipeInputStream extends InputStream {
         ensureOpen();
         ByteArrayInputStream k = kept;
         if (k == null) {
-            return fd.read(target);
+            try {
+                return fd.read(target);
+            } catch (ErrnoException e) {
+                throw Fd.plain(e);
+            }
         }
         byte[] chunk = new byte[(int) Math.min(target.byteSize(), k.available())];
         int n = k.read(chunk, 0, chunk.length);
@@ -95,7 +106,11 @@ public final class PipeInputStream extends InputStream {
     public int available() throws IOException {
         ensureOpen();
         ByteArrayInputStream k = kept;
-        return k != null ? k.available() : fd.available();
+        try {
+            return k != null ? k.available() : fd.available();
+        } catch (ErrnoException e) {
+            throw Fd.plain(e);
+        }
     }
 
     /**
@@ -136,6 +151,10 @@ public final class PipeInputStream extends InputStream {
     public void close() throws IOException {
         closed = true;
         cleanable.clean();
-        fd.close();
+        try {
+            fd.close();
+        } catch (ErrnoException e) {
+            throw Fd.plain(e);
+        }
     }
 }

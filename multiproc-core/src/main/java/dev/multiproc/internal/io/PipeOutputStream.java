@@ -1,13 +1,15 @@
 package dev.multiproc.internal.io;
 
 import dev.multiproc.internal.engine.Reclaimer;
+import dev.multiproc.internal.posix.ErrnoException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Objects;
 
 /**
  * This JVM's write end of a pipe to a child: blocking writes over a non-blocking fd. A
- * child that closed its end makes writes fail with EPIPE ("Broken pipe").
+ * child that closed its end makes writes fail with EPIPE ("Broken pipe"). Its failures are
+ * plain {@link IOException}s, as a JDK stream's are (see {@link Fd#plain}).
  */
 public final class PipeOutputStream extends OutputStream {
     private final Fd fd;
@@ -29,15 +31,24 @@ public final class PipeOutputStream extends OutputStream {
         write(new byte[] {(byte) b}, 0, 1);
     }
 
+    /** @throws IOException "Broken pipe" (EPIPE) once the child closed its end, as any failure a plain one */
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        fd.writeFully(b, off, len);
+        try {
+            fd.writeFully(b, off, len);
+        } catch (ErrnoException e) {
+            throw Fd.plain(e);
+        }
     }
 
     @Override
     public void close() throws IOException {
         cleanable.clean();
-        fd.close();
+        try {
+            fd.close();
+        } catch (ErrnoException e) {
+            throw Fd.plain(e);
+        }
     }
 }

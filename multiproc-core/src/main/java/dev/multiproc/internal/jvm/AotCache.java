@@ -1,8 +1,11 @@
 package dev.multiproc.internal.jvm;
 
-import dev.multiproc.Command;
 import dev.multiproc.ExitStatus;
 import dev.multiproc.Redirect;
+import dev.multiproc.internal.engine.Child;
+import dev.multiproc.internal.launch.ChildSettings;
+import dev.multiproc.internal.launch.LaunchRequest;
+import dev.multiproc.internal.launch.Launcher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,15 +68,16 @@ final class AotCache {
      *     cache recorded with other module options, another collector or another heap mode
      *     (compressed or not) is refused, and a refused cache also costs the JDK's default
      *     CDS archive, which makes the child slower than with no cache at all
-     * @param environmentChanges the user's changes to the child's environment
+     * @param child the child's settings: a user's environment that sets {@code JAVA_TOOL_OPTIONS}
+     *     or {@code JDK_JAVA_OPTIONS} changes the JVM the cache would be recorded for
      */
-    static List<String> options(JavaRuntime runtime, List<String> userOptions, Map<String, String> environmentChanges) {
+    static List<String> options(JavaRuntime runtime, List<String> userOptions, ChildSettings child) {
         if (!Boolean.parseBoolean(System.getProperty("dev.multiproc.aot", "true"))
                 || runtime.libraryJar().isEmpty() || runtime.libraryInNamedModule()
                 || (runtime.modulePath() != null && !runtime.modulePath().isEmpty())
                 || userOptions.stream().anyMatch(AotCache::choosesArchive)
-                || environmentChanges.containsKey("JAVA_TOOL_OPTIONS")
-                || environmentChanges.containsKey("JDK_JAVA_OPTIONS")) {
+                || child.touchesVariable("JAVA_TOOL_OPTIONS")
+                || child.touchesVariable("JDK_JAVA_OPTIONS")) {
             return List.of();
         }
         if (readyDirectory() == null) {
@@ -185,9 +189,16 @@ final class AotCache {
         argv.add(runtime.libraryJar().orElseThrow().toString());
         argv.add(LaunchSpec.MAIN_CLASS);
         argv.add("--train");
-        ExitStatus status = Command.of(argv).stdin(Redirect.DISCARD).stdout(Redirect.DISCARD)
-                .stderr(Redirect.DISCARD).start().waitFor();
-        return status.success();
+        // A command as any other (a daemon, killed with this JVM), with all three streams discarded.
+        ChildSettings quiet = ChildSettings.COMMAND.withStdin(Redirect.DISCARD).withStdout(Redirect.DISCARD)
+                .withStderr(Redirect.DISCARD);
+        Child child = Launcher.launch(LaunchRequest.ofText(Child.Kind.COMMAND, null, argv, quiet)).child();
+        try {
+            ExitStatus status = child.exit().get();
+            return status.success();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("the training run's exit could not be read", e);
+        }
     }
 
     private static void train(JavaRuntime runtime, List<String> flags, Path cache) {

@@ -1,15 +1,13 @@
 package dev.multiproc.internal.jvm;
 
 import dev.multiproc.ProcessStartException;
-import dev.multiproc.Redirect;
 import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.Engine;
-import dev.multiproc.internal.engine.SpawnPlan;
 import dev.multiproc.internal.io.Fd;
 import dev.multiproc.internal.io.PipeInputStream;
-import dev.multiproc.internal.io.PipeOutputStream;
-import dev.multiproc.internal.io.Stdio;
-import dev.multiproc.internal.posix.ErrnoException;
+import dev.multiproc.internal.launch.LaunchRequest;
+import dev.multiproc.internal.launch.Launcher;
+import dev.multiproc.internal.launch.Started;
 import dev.multiproc.internal.posix.Fds;
 import dev.multiproc.internal.wire.Protocol;
 import dev.multiproc.internal.wire.RemoteFailure;
@@ -17,9 +15,6 @@ import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -54,69 +49,39 @@ public final class ChildJvm {
     /**
      * Spawns a child JVM as {@code spec} says, with {@code mode} ({@code --spare}) or none.
      *
-     * @throws ProcessStartException if the directory is missing, {@code java} cannot be run or
-     *     a redirect file cannot be opened; nothing is left behind
-     * @throws IOException if the system refuses (out of fds or processes)
+     * @throws ProcessStartException if the directory is missing, {@code java} cannot be run, a
+     *     pipe cannot be made or a redirect file cannot be opened; nothing is left behind
      */
-    static ChildJvm spawn(LaunchSpec spec, String mode, String name, boolean daemon) throws IOException {
-        if (spec.directory() != null && !Files.isDirectory(Path.of(spec.directory()))) {
-            throw new ProcessStartException("Cannot start a child JVM in directory \"" + spec.directory()
-                    + "\": it " + (Files.exists(Path.of(spec.directory())) ? "is not a directory" : "does not exist"),
-                    spec.argv().getFirst(), "ENOENT", null);
+    static ChildJvm spawn(LaunchSpec spec, String mode, String name, boolean daemon) {
+        return spawn(spec, mode, name, daemon, List.of());
+    }
+
+    /**
+     * As {@link #spawn(LaunchSpec, String, String, boolean)}, giving the child {@code carried}
+     * (the fds a task carries, see {@code FdSlots}) at {@link Protocol#FIRST_CARRIED_FD} and up.
+     */
+    static ChildJvm spawn(LaunchSpec spec, String mode, String name, boolean daemon, List<Integer> carried) {
+        LaunchRequest request = spec.request(mode, name, daemon);
+        for (int i = 0; i < carried.size(); i++) {
+            request = request.withFd(carried.get(i), Protocol.FIRST_CARRIED_FD + i);
         }
+        Started started = Launcher.launch(request);
+        Child child = started.child();
+        int toChild = started.channel(Protocol.TO_CHILD_FD);
+        int fromChild = started.channel(Protocol.FROM_CHILD_FD);
         Engine engine = Engine.get();
-        int[] toChild = Fds.pipe2(Fds.O_CLOEXEC);
-        int[] fromChild;
         try {
-            fromChild = Fds.pipe2(Fds.O_CLOEXEC);
-        } catch (ErrnoException e) {
-            Fds.closeQuietly(toChild[0]);
-            Fds.closeQuietly(toChild[1]);
-            throw e;
-        }
-        // stdin is /dev/null, as in Python's multiprocessing; an inherited stderr whose tail is
-        // kept goes through a pipe that StderrTail copies to this JVM's stderr.
-        Stdio stdio;
-        try {
-            stdio = Stdio.open(Redirect.DISCARD, spec.stdout(), spec.tailStderr() ? Redirect.PIPE : spec.stderr(),
-                    spec.argv().getFirst(), engine, -1, -1);
-        } catch (IOException | RuntimeException e) {
-            closeAll(toChild, fromChild);
-            throw e;
-        }
-        List<String> argv = new ArrayList<>(spec.argv());
-        if (mode != null) {
-            argv.add(mode);
-        }
-        SpawnPlan plan = new SpawnPlan(argv, spec.environment(), spec.directory(), stdio.childFds(),
-                List.of(new SpawnPlan.FdMapping(toChild[0], Protocol.TO_CHILD_FD),
-                        new SpawnPlan.FdMapping(fromChild[1], Protocol.FROM_CHILD_FD)),
-                false, false, Child.Kind.JVM, name, daemon, false);
-        Child child;
-        try (stdio) {
-            child = engine.spawn(plan);
-        } catch (ErrnoException e) {
-            stdio.closeParentEnds();
-            closeAll(toChild, fromChild);
-            throw new ProcessStartException("Cannot start a child JVM: cannot run \"" + spec.argv().getFirst()
-                    + "\": " + e.errnoName() + " (" + e.reason() + ")", spec.argv().getFirst(), e.errnoName(), e);
-        }
-        Fds.closeQuietly(toChild[0]);
-        Fds.closeQuietly(fromChild[1]);
-        try {
-            Fds.setNonBlocking(toChild[1]);
-            Fds.setNonBlocking(fromChild[0]);
-            PipeInputStream err = stdio.outputPipe(2, engine);
-            StderrTail tail = spec.tailStderr() ? StderrTail.start(err, child.pid()) : null;
-            return new ChildJvm(child, spec, new Fd(toChild[1], engine.loop()),
-                    new PipeInputStream(new Fd(fromChild[0], engine.loop()), engine.reclaimer()), tail,
-                    stdio.outputPipe(1, engine), spec.tailStderr() ? null : err);
-        } catch (IOException | RuntimeException | Error e) {
+            StderrTail tail = spec.tailStderr() ? StderrTail.start(started.stderr(), child.pid()) : null;
+            return new ChildJvm(child, spec, new Fd(toChild, engine.loop()),
+                    new PipeInputStream(new Fd(fromChild, engine.loop()), engine.reclaimer()), tail,
+                    started.stdout(), spec.tailStderr() ? null : started.stderr());
+        } catch (RuntimeException | Error e) {
             // No thread for its stderr (this JVM is short of threads), say: leave no child behind.
             child.signal(dev.multiproc.Signal.SIGKILL);
-            Fds.closeQuietly(toChild[1]);
-            Fds.closeQuietly(fromChild[0]);
-            stdio.closeParentEnds();
+            Fds.closeQuietly(toChild);
+            Fds.closeQuietly(fromChild);
+            closeQuietly(started.stdout());
+            closeQuietly(started.stderr());
             throw e;
         }
     }
@@ -228,11 +193,14 @@ public final class ChildJvm {
         return stderr;
     }
 
-    private static void closeAll(int[] a, int[] b) {
-        Fds.closeQuietly(a[0]);
-        Fds.closeQuietly(a[1]);
-        Fds.closeQuietly(b[0]);
-        Fds.closeQuietly(b[1]);
+    private static void closeQuietly(java.io.Closeable stream) {
+        try {
+            if (stream != null) {
+                stream.close();
+            }
+        } catch (IOException e) {
+            // nothing to do about it
+        }
     }
 
     private static void closeQuietly(Fd fd) {

@@ -48,31 +48,6 @@ public record JavaRuntime(String java, List<String> classPath, String modulePath
         return r;
     }
 
-    /**
-     * The command that runs {@code mainClass}, a class of this library, in a new JVM with
-     * {@code jvmOptions} and nothing but the library on its class path (or module path): for
-     * the library's own helper processes, which run none of the application's code.
-     */
-    public List<String> libraryMain(Class<?> mainClass, List<String> jvmOptions) {
-        List<String> argv = new ArrayList<>();
-        argv.add(java);
-        argv.addAll(jvmOptions);
-        Module module = mainClass.getModule();
-        if (module.isNamed()) {
-            argv.add("--enable-native-access=" + module.getName());
-            argv.add("--module-path");
-            argv.add(modulePath);
-            argv.add("--module");
-            argv.add(module.getName() + "/" + mainClass.getName());
-        } else {
-            argv.add("--enable-native-access=ALL-UNNAMED");
-            argv.add("-cp");
-            argv.add(location(mainClass).map(Path::toString).orElse(String.join(File.pathSeparator, classPath)));
-            argv.add(mainClass.getName());
-        }
-        return argv;
-    }
-
     /** The jar or class directory {@code type} was loaded from, if known. */
     private static Optional<Path> location(Class<?> type) {
         CodeSource source = type.getProtectionDomain().getCodeSource();

@@ -2,26 +2,25 @@ package dev.multiproc.internal.jvm;
 
 import dev.multiproc.Redirect;
 import dev.multiproc.internal.child.ChildMain;
-import dev.multiproc.internal.engine.Environments;
+import dev.multiproc.internal.engine.Child;
+import dev.multiproc.internal.launch.ChildSettings;
+import dev.multiproc.internal.launch.LaunchRequest;
+import dev.multiproc.internal.wire.Protocol;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The command line, environment, directory and redirects of a child JVM: everything fixed at
  * its spawn. Two equal specs make interchangeable children, which is what lets a warm spare
- * take a task.
+ * take a task: the name, the daemon flag and {@code survivesParent} travel with the task, so
+ * they are not part of it (but whether stderr is tailed is).
  *
  * @param argv the {@code java} command, up to and including the main class
- * @param environment {@code NAME=value} entries, or null for this JVM's environment
- * @param directory the working directory, or null for this JVM's
- * @param stdout where stdout goes
- * @param stderr where stderr goes
+ * @param settings the directory, environment and redirects (stderr a pipe if it is tailed)
  * @param tailStderr true if stderr is piped through this JVM to keep its tail
  */
-record LaunchSpec(List<String> argv, List<String> environment, String directory, Redirect stdout, Redirect stderr,
-                  boolean tailStderr) {
+record LaunchSpec(List<String> argv, ChildSettings settings, boolean tailStderr) {
 
     static final String MAIN_CLASS = "dev.multiproc.internal.child.ChildMain";
 
@@ -38,7 +37,7 @@ record LaunchSpec(List<String> argv, List<String> environment, String directory,
         List<String> options = AbsolutePaths.options(config.jvmOptions());
         List<String> argv = new ArrayList<>();
         argv.add(runtime.java());
-        argv.addAll(AotCache.options(runtime, options, config.environmentChanges()));
+        argv.addAll(AotCache.options(runtime, options, config.child()));
         argv.addAll(StartFlags.defaults(options));
         argv.addAll(runtime.accessOptions());
         List<String> classPath = classPath(runtime);
@@ -60,9 +59,26 @@ record LaunchSpec(List<String> argv, List<String> environment, String directory,
             argv.add(MAIN_CLASS);
         }
         argv.add("--parent=" + ProcessHandle.current().pid());
-        return new LaunchSpec(List.copyOf(argv), Environments.entries(null, config.environmentChanges()),
-                config.directory() == null ? null : config.directory().toString(),
-                config.stdout(), config.stderr(), config.tailsStderr());
+        ChildSettings settings = config.child().withDaemon(false).withSurvivesParent(false);
+        if (config.tailsStderr()) {
+            settings = settings.withStderr(Redirect.PIPE);
+        }
+        return new LaunchSpec(List.copyOf(argv), settings, config.tailsStderr());
+    }
+
+    /**
+     * The request that starts a child JVM with this spec, in {@code mode} ({@code --spare},
+     * {@code --worker}) or none: with its control channel, two pipes at
+     * {@link Protocol#TO_CHILD_FD} and {@link Protocol#FROM_CHILD_FD}.
+     */
+    LaunchRequest request(String mode, String name, boolean daemon) {
+        List<String> command = new ArrayList<>(argv);
+        if (mode != null) {
+            command.add(mode);
+        }
+        return LaunchRequest.ofText(Child.Kind.JVM, name, command, settings.withDaemon(daemon))
+                .withChannel(Protocol.TO_CHILD_FD, true)
+                .withChannel(Protocol.FROM_CHILD_FD, false);
     }
 
     /**

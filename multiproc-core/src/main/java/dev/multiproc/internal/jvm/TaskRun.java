@@ -4,13 +4,15 @@ import dev.multiproc.ChildFailedException;
 import dev.multiproc.ExitStatus;
 import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.ExitPolicy;
+import dev.multiproc.internal.engine.ExitStages;
+import dev.multiproc.internal.io.PipeInputStream;
+import dev.multiproc.internal.wire.FdSlots;
 import dev.multiproc.internal.wire.FilterVerdict;
 import dev.multiproc.internal.wire.RemoteFailure;
 import dev.multiproc.internal.wire.Serial;
 import dev.multiproc.internal.wire.TaskHeader;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,25 +45,25 @@ public final class TaskRun {
      *
      * @throws IllegalArgumentException if the task cannot be serialized (the message names the
      *     class and the way to it); no child is started then
-     * @throws IOException if the child cannot be started
+     * @throws dev.multiproc.ProcessStartException if the child cannot be started
      * @throws dev.multiproc.MultiprocException if this JVM is out of file descriptors (see {@link FirstStart})
      */
-    public static TaskRun start(Object task, JvmConfig config) throws IOException {
+    public static TaskRun start(Object task, JvmConfig config) {
         FirstStart.prepare(); // before serialization initializes java.security.Security
         byte[] payload;
         int key = java.util.concurrent.ThreadLocalRandom.current().nextInt();
-        try {
-            Serial.Bytes bytes = Serial.serialize(task, "task");
-            payload = new TaskHeader(config.name(), config.survivesParent(), config.limits().pattern(), key)
-                    .frame(Arrays.copyOf(bytes.bytes(), bytes.length()));
-        } catch (Serial.NotSerializable e) {
-            throw new IllegalArgumentException("the task cannot be sent to a child JVM: " + e.getMessage(), e);
-        }
+        FdSlots.Collected<Serial.Bytes> serialized = serialize(task);
+        List<Integer> carried = serialized.fds();
+        Serial.Bytes bytes = serialized.value();
+        payload = new TaskHeader(config.name(), config.survivesParent(), config.limits().pattern(), key, carried.size())
+                .frame(Arrays.copyOf(bytes.bytes(), bytes.length()));
         LaunchSpec spec = LaunchSpec.of(config);
-        ChildJvm jvm = config.warmSpare() ? WarmSpare.take(spec) : null;
+        // A spare started before the task cannot inherit the fds the task carries.
+        ChildJvm jvm = config.warmSpare() && carried.isEmpty() ? WarmSpare.take(spec) : null;
         if (jvm == null) {
-            jvm = ChildJvm.spawn(spec, null, config.name(), config.daemon());
+            jvm = ChildJvm.spawn(spec, null, config.name(), config.daemon(), carried);
         }
+        serialized.handOverDone();
         ExitPolicy.track(jvm.child(), config.daemon(), config.signalGrace());
         jvm.submit(payload, key, config.limits().maxBytes());
         if (config.warmSpare()) {
@@ -70,18 +72,31 @@ public final class TaskRun {
         return new TaskRun(jvm, config, task.getClass().getClassLoader());
     }
 
+    /** The task's bytes, and the fds its handles carry (see {@link FdSlots}). */
+    private static FdSlots.Collected<Serial.Bytes> serialize(Object task) {
+        try {
+            return FdSlots.collecting(() -> Serial.serialize(task, "task"));
+        } catch (Serial.NotSerializable e) {
+            throw new IllegalArgumentException("the task cannot be sent to a child JVM: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("serializing the task failed: " + e, e);
+        }
+    }
+
     /** The process. */
     public Child child() {
         return jvm.child();
     }
 
     /** The read end of the child's stdout pipe, or null if stdout is not a pipe. */
-    public InputStream stdout() {
+    public PipeInputStream stdout() {
         return jvm.stdout();
     }
 
     /** The read end of the child's stderr pipe, or null if stderr is not a pipe. */
-    public InputStream stderr() {
+    public PipeInputStream stderr() {
         return jvm.stderr();
     }
 
@@ -104,11 +119,7 @@ public final class TaskRun {
     }
 
     private ExitStatus exitStatus() throws InterruptedException {
-        try {
-            return jvm.child().exit().get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("exit future failed", e);
-        }
+        return ExitStages.await(jvm.child().exit(), jvm.child().pid());
     }
 
     private Reply reply() throws InterruptedException {

@@ -2,7 +2,6 @@ package dev.multiproc.internal.jvm;
 
 import dev.multiproc.Signal;
 import dev.multiproc.internal.engine.ExitPolicy;
-import java.io.IOException;
 
 /**
  * At most one idle child JVM, started ahead of need with the launch spec of the last start
@@ -80,7 +79,7 @@ public final class WarmSpare {
             ChildJvm fresh = null;
             try {
                 fresh = ChildJvm.spawn(spec, "--spare", "spare", true);
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 // no spare this time; the next start is cold
             }
             ChildJvm old;

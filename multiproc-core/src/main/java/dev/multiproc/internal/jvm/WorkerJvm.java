@@ -1,17 +1,13 @@
 package dev.multiproc.internal.jvm;
 
-import dev.multiproc.Redirect;
 import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.ExitPolicy;
 import dev.multiproc.internal.io.Fd;
 import dev.multiproc.internal.wire.Protocol;
-import dev.multiproc.internal.wire.SerialLimits;
 import dev.multiproc.internal.wire.WireBuffer;
 import dev.multiproc.internal.wire.WorkerSetup;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 /**
  * A pool's worker JVM as the pool holds it: the process, this JVM's non-blocking ends of its
@@ -37,15 +33,15 @@ public final class WorkerJvm {
     }
 
     /**
-     * Starts a worker with {@code jvmOptions} (already checked) and sends it {@code setup}. If
-     * anything fails once the process is spawned, the process is killed and its pipes closed.
+     * Starts a worker with the pool's {@code config} for its workers and sends it {@code setup},
+     * which names it. If anything fails once the process is spawned, the process is killed and
+     * its pipes closed.
      *
-     * @throws dev.multiproc.ProcessStartException if {@code java} cannot be run
-     * @throws IOException if the system refuses (out of fds or processes)
+     * @throws dev.multiproc.ProcessStartException if the worker cannot be started: {@code java}
+     *     cannot be run, the directory is missing, the system is out of fds or processes
+     * @throws IOException if the setup cannot be sent for another reason than the worker's end
      */
-    public static WorkerJvm start(List<String> jvmOptions, WorkerSetup setup) throws IOException {
-        JvmConfig config = new JvmConfig(setup.name(), true, jvmOptions, Map.of(), Map.of(), null,
-                Redirect.INHERIT, Redirect.INHERIT, false, SerialLimits.defaults(), false, Duration.ZERO);
+    public static WorkerJvm start(JvmConfig config, WorkerSetup setup) throws IOException {
         ChildJvm jvm = ChildJvm.spawn(LaunchSpec.of(config), "--worker", setup.name(), true);
         WorkerJvm worker = new WorkerJvm(jvm);
         try {

@@ -156,7 +156,7 @@ final class Lifecycle {
      */
     private WorkerLink launch(String name) throws IOException {
         int key = ThreadLocalRandom.current().nextInt();
-        WorkerJvm jvm = WorkerJvm.start(config.jvmOptions(), new WorkerSetup(name, config.limits().pattern(),
+        WorkerJvm jvm = WorkerJvm.start(config.worker(), new WorkerSetup(name, config.limits().pattern(),
                 config.initializer(), key));
         Worker w = new Worker(name, jvm.child().pid(), key, new Outbox(jvm.jobs()));
         return new WorkerLink(w, jvm, new FrameBuffer(1 << 16, config.limits().maxBytes(), key,

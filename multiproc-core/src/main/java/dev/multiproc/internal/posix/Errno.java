@@ -23,6 +23,7 @@ public final class Errno {
     public static final int ENOEXEC = 8;
     public static final int EPIPE = 32;
     public static final int ENOSYS = 38;
+    public static final int ETIMEDOUT = 110;
 
     private static final String[] NAMES = {
         "0", "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG", "ENOEXEC", "EBADF",
@@ -32,6 +33,14 @@ public final class Errno {
         "ENAMETOOLONG", "ENOLCK", "ENOSYS", "ENOTEMPTY", "ELOOP",
     };
 
+    /** Names of the numbers past {@link #NAMES} that the library meets. */
+    private static String nameAbove(int errno) {
+        return switch (errno) {
+            case ETIMEDOUT -> "ETIMEDOUT";
+            default -> "errno " + errno;
+        };
+    }
+
     private static final MethodHandle STRERROR = Native.plain("strerror",
             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
 
@@ -39,7 +48,7 @@ public final class Errno {
 
     /** The symbolic name of {@code errno}, such as {@code ENOENT}. */
     public static String name(int errno) {
-        return errno > 0 && errno < NAMES.length ? NAMES[errno] : "errno " + errno;
+        return errno > 0 && errno < NAMES.length ? NAMES[errno] : nameAbove(errno);
     }
 
     /** The C library's text for {@code errno}, such as "No such file or directory". */

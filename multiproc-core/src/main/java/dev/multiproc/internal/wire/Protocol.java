@@ -61,6 +61,11 @@ import java.util.Arrays;
 public final class Protocol {
     /** The child's descriptor for the pipe from its parent. */
     public static final int TO_CHILD_FD = 3;
+    /**
+     * The child's descriptor of the first fd a task carries (see {@link FdSlots}): slot n
+     * arrives at {@code FIRST_CARRIED_FD + n} in a child started for that task.
+     */
+    public static final int FIRST_CARRIED_FD = 5;
     /** The child's descriptor for the pipe to its parent. */
     public static final int FROM_CHILD_FD = 4;
 

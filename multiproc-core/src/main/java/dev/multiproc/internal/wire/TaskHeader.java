@@ -17,8 +17,19 @@ import java.util.Arrays;
  * @param filter the deserialization limits and patterns, see {@link SerialLimits}
  * @param key a number the parent drew at random for this task, which the child's reply carries
  *     (see {@link Protocol}: a reply is bound to its task)
+ * @param carried how many fds the task carries, inherited at {@link Protocol#FIRST_CARRIED_FD}
+ *     and up (see {@link FdSlots})
  */
-public record TaskHeader(String name, boolean survivesParent, String filter, int key) {
+public record TaskHeader(String name, boolean survivesParent, String filter, int key, int carried) {
+
+    /** The child's fds for the task's slots 0, 1, ...: where they were inherited. */
+    public int[] carriedFds() {
+        int[] fds = new int[carried];
+        for (int i = 0; i < carried; i++) {
+            fds[i] = Protocol.FIRST_CARRIED_FD + i;
+        }
+        return fds;
+    }
 
     /** The payload of a TASK frame: this header, then {@code task}. */
     public byte[] frame(byte[] task) {
@@ -28,6 +39,7 @@ public record TaskHeader(String name, boolean survivesParent, String filter, int
             out.writeBoolean(survivesParent);
             out.writeUTF(filter);
             out.writeInt(key);
+            out.writeInt(carried);
             out.writeInt(task.length);
             out.write(task);
         } catch (IOException e) {
@@ -46,7 +58,7 @@ public record TaskHeader(String name, boolean survivesParent, String filter, int
      */
     public static Parsed parse(byte[] payload) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
-        TaskHeader header = new TaskHeader(in.readUTF(), in.readBoolean(), in.readUTF(), in.readInt());
+        TaskHeader header = new TaskHeader(in.readUTF(), in.readBoolean(), in.readUTF(), in.readInt(), in.readInt());
         int length = in.readInt();
         int start = payload.length - in.available();
         if (length != payload.length - start) {

@@ -1,0 +1,146 @@
+package dev.multiproc.internal.wire;
+
+import java.io.InvalidObjectException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * The file descriptors that travel with a serialized object graph: a task that captures a
+ * pipe's end, a queue or a shared segment carries their fds, which cannot go into the bytes.
+ *
+ * <h2>How a handle travels</h2>
+ * While a task is serialized for another process, the sending thread holds a collection
+ * ({@link #collecting}). An object whose state lives in fds replaces itself in the stream
+ * ({@code writeReplace}) by a small form that names each of its fds by a <em>slot</em>, the
+ * index {@link #carry} gives it, never by its number here: the number means nothing in the
+ * other process. The fds are then handed over outside the bytes, in slot order: inherited at
+ * the spawn, or sent over a Unix socket with {@code SCM_RIGHTS} to a process that already runs.
+ * The receiving thread deserializes within {@link #receiving}, and the form's
+ * {@code readResolve} turns each slot back into the fd that arrived for it ({@link #received}).
+ *
+ * <h2>A handle serialized by hand</h2>
+ * Outside a collection {@link #carry} returns {@link #NOT_CARRIED}; a form holding that slot,
+ * or read where no fds arrived, is refused by {@link #received} with an error that says so,
+ * never mapped onto whatever fd has that number here.
+ *
+ * <p>Pure Java: both sides load it, and a child must load little.
+ */
+public final class FdSlots {
+    /** The slot of an fd that was serialized outside a collection: no fd travels for it. */
+    public static final int NOT_CARRIED = -1;
+
+    private static final ThreadLocal<FdSlots> CURRENT = new ThreadLocal<>();
+
+    private final List<Integer> outgoing;
+    private final List<Runnable> handedOver;
+    private final int[] incoming;
+
+    private FdSlots(List<Integer> outgoing, List<Runnable> handedOver, int[] incoming) {
+        this.outgoing = outgoing;
+        this.handedOver = handedOver;
+        this.incoming = incoming;
+    }
+
+    /**
+     * What {@link #collecting} made: the work's result, the fds to hand over, in slot order, and
+     * what to do once they have been handed over.
+     */
+    public record Collected<T>(T value, List<Integer> fds, List<Runnable> handedOver) {
+        /** Runs the actions the handles asked for once their fds are in the other process. */
+        public void handOverDone() {
+            handedOver.forEach(Runnable::run);
+        }
+    }
+
+    /**
+     * Runs {@code work} (a serialization) with a collection for this thread; the fds that
+     * handles in the graph {@link #carry carried} come back in slot order. The same fd carried
+     * twice gets one slot.
+     */
+    public static <T> Collected<T> collecting(Callable<T> work) throws Exception {
+        FdSlots previous = CURRENT.get();
+        FdSlots slots = new FdSlots(new ArrayList<>(), new ArrayList<>(), null);
+        CURRENT.set(slots);
+        try {
+            T value = work.call();
+            return new Collected<>(value, List.copyOf(slots.outgoing), List.copyOf(slots.handedOver));
+        } finally {
+            restore(previous);
+        }
+    }
+
+    /**
+     * Runs {@code work} (a deserialization) with {@code fds} as the fds that arrived for slots
+     * 0, 1, ... on this thread.
+     */
+    public static <T> T receiving(int[] fds, Callable<T> work) throws Exception {
+        FdSlots previous = CURRENT.get();
+        CURRENT.set(new FdSlots(null, null, fds.clone()));
+        try {
+            return work.call();
+        } finally {
+            restore(previous);
+        }
+    }
+
+    /**
+     * From a {@code writeReplace}: the slot under which {@code fd} travels, or
+     * {@link #NOT_CARRIED} if this thread is not serializing for another process.
+     */
+    public static int carry(int fd) {
+        FdSlots slots = CURRENT.get();
+        if (slots == null || slots.outgoing == null) {
+            return NOT_CARRIED;
+        }
+        int known = slots.outgoing.indexOf(fd);
+        if (known >= 0) {
+            return known;
+        }
+        slots.outgoing.add(fd);
+        return slots.outgoing.size() - 1;
+    }
+
+    /**
+     * As {@link #carry(int)}, and runs {@code handedOver} once the fds of this collection are in
+     * the other process: for an fd that belongs to that process only from then on (a pipe's end
+     * that a child takes), which this JVM then closes, so that end of file comes when it should.
+     * Nothing runs outside a collection.
+     */
+    public static int carry(int fd, Runnable handedOver) {
+        int slot = carry(fd);
+        if (slot != NOT_CARRIED) {
+            CURRENT.get().handedOver.add(handedOver);
+        }
+        return slot;
+    }
+
+    /**
+     * From a {@code readResolve}: the fd that arrived in this process for {@code slot}.
+     *
+     * @param what the object, for the message
+     * @throws InvalidObjectException if the handle was serialized outside a collection, or its
+     *     fds did not come with it (a handle serialized by hand and read in another process)
+     */
+    public static int received(int slot, String what) throws InvalidObjectException {
+        FdSlots slots = CURRENT.get();
+        if (slot == NOT_CARRIED) {
+            throw new InvalidObjectException(what + " was serialized outside a task, so its file descriptors did"
+                    + " not travel with it; hand it to another process by capturing it in a Task (or pass its fd"
+                    + " to a command with passFd)");
+        }
+        if (slots == null || slots.incoming == null || slot >= slots.incoming.length || slot < 0) {
+            throw new InvalidObjectException(what + " needs the file descriptor of slot " + slot
+                    + ", which did not arrive in this process: it was read outside the task it was sent with");
+        }
+        return slots.incoming[slot];
+    }
+
+    private static void restore(FdSlots previous) {
+        if (previous == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(previous);
+        }
+    }
+}
