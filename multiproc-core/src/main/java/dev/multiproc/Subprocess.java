@@ -53,7 +53,7 @@ import java.util.stream.StreamSupport;
  * which a later {@link #stdout()}, {@link #communicate} or line stream returns. Output that a
  * descendant writes after that is not kept.
  */
-public final class Subprocess implements AutoCloseable, SignalTarget {
+public final class Subprocess implements AutoCloseable, SignalTarget, Waitable {
     private final Child child;
     private final PipeOutputStream stdin;
     private final PipeInputStream stdout;
@@ -110,6 +110,11 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
                 stderr.closeKeepingWhatIsThere();
             }
         }
+    }
+
+    /** For {@link Multiproc#waitReady}: ready once the child has ended. */
+    dev.multiproc.internal.io.Readiness readiness() {
+        return dev.multiproc.internal.io.ExitReadiness.of(child.exit());
     }
 
     /** The child's process id. */
