@@ -15,8 +15,9 @@ import java.util.Map;
  * <h2>Layout</h2>
  * A header of 64 bytes: the <em>epoch</em> (an int, bumped each time a process joins; a futex
  * word), the capacity and the high-water mark of slots ever used. Then {@code capacity} slots of
- * 32 bytes: the member's identity packed in a long (0: free), the slot's generation (an int,
- * bumped at each claim), a spare int, and {@link #SLOT_INTS} ints for the object's own use.
+ * 48 bytes: the member's identity packed in a long (0: free), the identity of the process
+ * recovering for it if it ended (0: none), the slot's generation (an int, bumped at each claim),
+ * a spare int, and {@link #SLOT_INTS} ints for the object's own use.
  *
  * <h2>Joining and tokens</h2>
  * A process joins once ({@link #join}, per object and process): it claims a free slot with one
@@ -36,10 +37,16 @@ import java.util.Map;
  * waiting watches nobody: the next one that must wait learns of the death then (a watch made on
  * a process already gone fires at once), so nothing waits for a dead holder.
  *
+ * <h2>One recovery per death</h2>
+ * Several processes may learn of one death at once. The one that recovers first claims the slot's
+ * <em>recoverer</em> field (compare-and-set of 0 to its identity); the others leave it alone while
+ * that process lives, and take over if it ends in the middle (then the recovery runs again: each
+ * object's recovery is written to be safe to repeat after a partial run, see {@link Guard}). The
+ * winner runs the object's recovery, frees the identity, then clears the recoverer field; a
+ * process that claims the slot afterwards clears it too, so that no recoverer's name outlives its
+ * recovery.
+ *
  * <h2>Hazards</h2>
- * A recovery runs once per death in the usual case, but can run twice (two processes learn of
- * the death at once): recoveries are idempotent, and act on the slot only while it still names
- * the dead member (objects with per-slot counts do so under their guard, see {@link Guard}).
  * A process that dies between claiming its slot and bumping the generation leaves a slot whose
  * token is its predecessor's, which no word holds any more: harmless.
  */
@@ -55,13 +62,14 @@ public final class Members {
     private static final int SLOT_MASK = (1 << SLOT_BITS) - 1;
     private static final int GENERATION_MASK = (1 << 20) - 1;
     private static final long HEADER = 64;
-    private static final long SLOT_BYTES = 32;
+    private static final long SLOT_BYTES = 48;
     private static final long EPOCH = 0;
     private static final long CAPACITY_AT = 4;
     private static final long HIGH_WATER = 8;
     private static final long IDENTITY = 0;
-    private static final long GENERATION = 8;
-    private static final long DATA = 16;
+    private static final long RECOVERER = 8;
+    private static final long GENERATION = 16;
+    private static final long DATA = 24;
 
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
@@ -73,8 +81,9 @@ public final class Members {
     @FunctionalInterface
     public interface Recovery {
         /**
-         * Recovers for the member of {@code slot}. Must be idempotent, and act on the slot only
-         * while it still holds {@code identity}.
+         * Recovers for the member of {@code slot}, which holds {@code identity}. Runs once per
+         * death, but again after a recoverer that ended in the middle: it must be safe to repeat
+         * after a partial run.
          *
          * @param identity the member, packed ({@link ProcessIdentity#packed})
          * @param token the member's token
@@ -149,6 +158,7 @@ public final class Members {
         if (claimed < 0) {
             throw new IllegalStateException("at most " + capacity + " processes can use one shared object at a time");
         }
+        LONG.setVolatile(table, slotAt(claimed) + RECOVERER, 0L); // a leftover of the slot's last recovery
         int generation = ((int) INT.getVolatile(table, slotAt(claimed) + GENERATION) + 1) & GENERATION_MASK;
         if (generation == 0) {
             generation = 1;
@@ -293,7 +303,7 @@ public final class Members {
                 }
                 int s = i;
                 watches.put(i, new Watched(identity,
-                        deaths.watch(ProcessIdentity.unpack(identity), who -> memberEnded(s, identity))));
+                        deaths.watch(ProcessIdentity.unpack(identity), who -> endedWhileWatched(s, identity))));
             }
         }
     }
@@ -324,14 +334,45 @@ public final class Members {
         return false;
     }
 
-    /** Recovers for the member in {@code slot} if it still holds {@code identity}, then frees the slot. */
-    private void memberEnded(int slot, long identity) {
-        if (identityAt(slot) != identity) {
-            return;
+    /** A watched member ended: recovers for it, unless this process closed the object meanwhile. */
+    private void endedWhileWatched(int slot, long identity) {
+        try {
+            memberEnded(slot, identity);
+        } catch (IllegalStateException e) {
+            if (table.scope().isAlive()) {
+                throw e;
+            }
+            // unmapped here: the object's other processes recover for it
         }
-        int generation = (int) INT.getVolatile(table, slotAt(slot) + GENERATION);
-        recovery.recover(slot, identity, (generation << SLOT_BITS) | slot);
-        LONG.compareAndSet(table, slotAt(slot) + IDENTITY, identity, 0L);
+    }
+
+    /**
+     * Recovers for the member in {@code slot} if it still holds {@code identity}, unless a live
+     * process does it already, then frees the slot (see "One recovery per death").
+     */
+    private void memberEnded(int slot, long identity) {
+        long at = slotAt(slot);
+        while (true) {
+            if (identityAt(slot) != identity) {
+                return;
+            }
+            long recoverer = (long) LONG.getVolatile(table, at + RECOVERER);
+            if (recoverer == me) {
+                return; // another thread of this process is on it
+            }
+            if (recoverer != 0 && !ProcessDeaths.get().isDead(ProcessIdentity.unpack(recoverer))) {
+                return; // a live process is on it
+            }
+            if (LONG.compareAndSet(table, at + RECOVERER, recoverer, me)) {
+                break;
+            }
+        }
+        if (identityAt(slot) == identity) {
+            int generation = (int) INT.getVolatile(table, at + GENERATION);
+            recovery.recover(slot, identity, (generation << SLOT_BITS) | slot);
+            LONG.compareAndSet(table, at + IDENTITY, identity, 0L);
+        }
+        LONG.compareAndSet(table, at + RECOVERER, me, 0L);
     }
 
     private static long slotAt(int slot) {

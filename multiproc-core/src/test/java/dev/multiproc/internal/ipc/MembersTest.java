@@ -28,8 +28,8 @@ class MembersTest {
 
     /** Puts {@code who} into {@code slot} as if that process had joined. */
     private static void plant(MemorySegment table, int slot, ProcessIdentity who) {
-        LONG.setVolatile(table, 64L + 32L * slot, who.packed());
-        ValueLayout.JAVA_INT.varHandle().setVolatile(table, 64L + 32L * slot + 8, 1);
+        LONG.setVolatile(table, 64L + 48L * slot, who.packed());
+        ValueLayout.JAVA_INT.varHandle().setVolatile(table, 64L + 48L * slot + 16, 1);
         ValueLayout.JAVA_INT.varHandle().setVolatile(table, 8L, Math.max(slot + 1, (int) ValueLayout.JAVA_INT.varHandle().getVolatile(table, 8L)));
     }
 
