@@ -91,9 +91,7 @@ final class Ring {
     static final long HEAD = 192;
     static final long DISCARDED_COUNT = 196;
     static final long DONE_COUNT = 200;
-    /** Where the words {@link QueueCore} waits on begin. */
-    static final long WORDS = 256;
-    static final long HEADER = 512;
+    static final long HEADER = 256;
 
     private static final int MAGIC = 0x4d505131; // "MPQ1"
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
@@ -326,6 +324,16 @@ final class Ring {
             at += lengthOf(header);
         }
         return false;
+    }
+
+    /** The token of the record at the read position, if it is being written; 0 otherwise. */
+    int frontToken() {
+        int at = position(read());
+        if (at == position((long) LONG.getAcquire(memory, TAIL))) {
+            return 0;
+        }
+        long header = header(at);
+        return state(header) == IN_PROGRESS ? tokenOf(header) : 0;
     }
 
     /** The payload's length of the record at {@code position}. */
