@@ -221,6 +221,16 @@ public final class ProcessQueue<T> implements Waitable, AutoCloseable, Serializa
         return core.discarded();
     }
 
+    /** For tests and diagnostics: the lengths of the messages being put now. */
+    int[] beingPut() {
+        return core.beingPut();
+    }
+
+    /** For tests and diagnostics: how many messages are being taken now. */
+    int beingTaken() {
+        return core.beingTaken();
+    }
+
     Readiness readiness() {
         return core.readiness();
     }

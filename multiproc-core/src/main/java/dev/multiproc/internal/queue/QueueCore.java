@@ -637,6 +637,18 @@ public final class QueueCore {
         return ring.discarded();
     }
 
+    /** For diagnostics: the payload lengths of the messages being put now. */
+    public int[] beingPut() {
+        checkOpen();
+        return ring.beingWritten();
+    }
+
+    /** For diagnostics: how many messages are being taken (copied out) now. */
+    public int beingTaken() {
+        checkOpen();
+        return ring.beingTaken();
+    }
+
     /** The queue for messages: its type and memory file's inode. */
     public String what() {
         return core.what();

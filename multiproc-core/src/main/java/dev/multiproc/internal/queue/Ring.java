@@ -326,6 +326,44 @@ final class Ring {
         return false;
     }
 
+    /** A snapshot, for diagnostics: the payload lengths of the records being written now. */
+    int[] beingWritten() {
+        java.util.List<Integer> lengths = new java.util.ArrayList<>();
+        int at = position(read());
+        int end = position((long) LONG.getAcquire(memory, TAIL));
+        while (at != end) {
+            long header = header(at);
+            int length = lengthOf(header);
+            if (length <= 0 || end - at < length) {
+                break;
+            }
+            if (state(header) == IN_PROGRESS) {
+                lengths.add((int) INT.getVolatile(memory, offset(at) + 8));
+            }
+            at += length;
+        }
+        return lengths.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** A snapshot, for diagnostics: how many records are being copied out now. */
+    int beingTaken() {
+        int count = 0;
+        int at = head();
+        int end = position(read());
+        while (at != end) {
+            long header = header(at);
+            int length = lengthOf(header);
+            if (length <= 0 || end - at < length) {
+                break;
+            }
+            if (state(header) == TAKEN) {
+                count++;
+            }
+            at += length;
+        }
+        return count;
+    }
+
     /** The token of the record at the read position, if it is being written; 0 otherwise. */
     int frontToken() {
         int at = position(read());
