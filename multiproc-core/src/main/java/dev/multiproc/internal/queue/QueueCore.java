@@ -404,6 +404,34 @@ public final class QueueCore {
         return ring.beingTaken();
     }
 
+    /**
+     * For diagnostics: how many times this process made a system call to wake a taker or a
+     * producer (none while nobody sleeps).
+     */
+    public long wakeCalls() {
+        return waits.wakeCalls();
+    }
+
+    /** The ring, for tests in this package. */
+    Ring ring() {
+        return ring;
+    }
+
+    /** Takers counted as waiting (in every process), for tests in this package. */
+    int takersWaiting() {
+        return (int) INT.getVolatile(memory, QueueWaits.CONSUMERS);
+    }
+
+    /** A lock's futex word, for tests in this package. */
+    MemorySegment lockWord(long lockAt) {
+        return core.word(RING_AT + lockAt);
+    }
+
+    /** This process's member token, for tests in this package. */
+    int token() {
+        return token;
+    }
+
     /** The queue for messages: its type and memory file's inode. */
     public String what() {
         return core.what();

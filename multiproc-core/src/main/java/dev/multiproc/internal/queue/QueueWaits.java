@@ -11,6 +11,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How the threads of one process wait on a queue, wake each other, take its locks, and repair it
@@ -68,6 +69,7 @@ final class QueueWaits {
     private final Ring ring;
     private final long ringAt;
     private final AtomicInteger busy = new AtomicInteger();
+    private final AtomicLong wakeCalls = new AtomicLong();
     private int token;
     private long slotData;
     private volatile boolean closing;
@@ -158,8 +160,14 @@ final class QueueWaits {
         int watching = watchers < 0 ? 0 : (int) INT.getVolatile(memory, watchers);
         if ((int) INT.getVolatile(memory, sleepers) > 0 || watching > 0) {
             INT.getAndAdd(memory, word, 1);
+            wakeCalls.incrementAndGet();
             FutexWait.wake(core.word(word), word == NOT_EMPTY && watching == 0 ? 1 : Integer.MAX_VALUE);
         }
+    }
+
+    /** For diagnostics: how many times this process made a wake-up call for a sleeper on the queue's words. */
+    long wakeCalls() {
+        return wakeCalls.get();
     }
 
     /**
