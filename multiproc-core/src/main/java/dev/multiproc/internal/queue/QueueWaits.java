@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The ring's tail and read locks are held for a few stores. A thread that finds one taken spins
  * briefly ({@link #SPINS} times: the holder is running its few stores), then checks that the
  * holder's process still lives (a holder that ended is recovered for, which frees the lock), flags
- * itself and sleeps on the lock's word.
+ * itself and sleeps on the lock's word. An unlock that finds the flag wakes one sleeper; that
+ * one takes the lock flagged again, as others may still sleep for it (a lock taken unflagged after
+ * a sleep would be released without a wake-up, and the others would sleep for ever).
  *
  * <h2>Deaths ({@link #recover})</h2>
  * Run once per death by {@link Members}: the ring is repaired (see {@link Ring}), the dead process's
@@ -104,11 +106,13 @@ final class QueueWaits {
             }
         }
         Members members = core.members();
+        boolean slept = false;
         while (true) {
             checkOpen();
             int seen = ring.lockWord(lockAt);
             if (seen == 0) {
-                if (ring.tryLock(lockAt, token)) {
+                // after a sleep, others may sleep still: the unlock must wake the next
+                if (slept ? ring.tryLockFlagged(lockAt, token) : ring.tryLock(lockAt, token)) {
                     return true;
                 }
                 continue;
@@ -125,6 +129,7 @@ final class QueueWaits {
                 if (!sleep(ringAt + lockAt, seen | Ring.WAITERS, deadlineNanos, false)) {
                     return false;
                 }
+                slept = true;
             } catch (InterruptedException e) {
                 throw new AssertionError("an uninterruptible sleep was interrupted", e);
             }

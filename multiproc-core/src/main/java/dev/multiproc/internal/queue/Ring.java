@@ -167,6 +167,14 @@ final class Ring {
         return INT.compareAndSet(memory, lockAt, 0, token);
     }
 
+    /**
+     * Takes the lock for {@code token} if it is free, flagged for sleepers: what a thread that
+     * slept for the lock does, as others may sleep for it still (a wake-up releases one sleeper).
+     */
+    boolean tryLockFlagged(long lockAt, int token) {
+        return INT.compareAndSet(memory, lockAt, 0, token | WAITERS);
+    }
+
     /** The lock's word: 0 if free, else the holder's token, with {@link #WAITERS} if someone sleeps for it. */
     int lockWord(long lockAt) {
         return (int) INT.getVolatile(memory, lockAt);

@@ -239,4 +239,40 @@ class QueueWakeUpTest {
             }
         }
     }
+
+    @Test
+    void aRingLockHandedOver_leavesNoSleeperBehind() throws Exception {
+        try (Closing q = new Closing(QueueCore.create(8, 1024))) {
+            Ring ring = q.queue.ring();
+            int token = q.queue.token();
+            for (int round = 0; round < 20; round++) {
+                assertTrue(ring.tryLock(Ring.READ_LOCK, token)); // held, as by a taker between its few stores
+                AtomicReference<Throwable> failure = new AtomicReference<>();
+                ConcurrentHashMap<Object, Boolean> got = new ConcurrentHashMap<>();
+                List<Thread> takers = new ArrayList<>();
+                for (int t = 0; t < 3; t++) {
+                    takers.add(start(t % 2 == round % 2, () -> got.put(takeInTime(q.queue), true), failure));
+                }
+                long giveUp = System.nanoTime() + PATIENCE_NANOS;
+                while ((ring.lockWord(Ring.READ_LOCK) & Ring.WAITERS) == 0) {
+                    assertTrue(System.nanoTime() - giveUp < 0, "no taker came to sleep on the lock");
+                    Thread.sleep(1);
+                }
+                Thread.sleep(50); // the others too, most times
+                if (ring.unlock(Ring.READ_LOCK, token)) {
+                    dev.multiproc.internal.ipc.FutexWait.wake(q.queue.lockWord(Ring.READ_LOCK), 1); // as a holder does
+                }
+                for (int m = 0; m < 3; m++) {
+                    q.queue.put(round * 10 + m, Waker.NO_DEADLINE);
+                }
+                for (Thread taker : takers) {
+                    taker.join();
+                }
+                if (failure.get() != null) {
+                    throw new AssertionError("round " + round, failure.get());
+                }
+                assertEquals(3, got.size());
+            }
+        }
+    }
 }
