@@ -92,11 +92,11 @@ public final class Multiproc {
 
     /**
      * Waits until at least one of {@code waitables} is ready, or {@code timeout} passes: Python's
-     * {@code multiprocessing.connection.wait}, over connections, queues and processes alike. A
+     * {@code multiprocessing.connection.wait}, over connections, queues, events and processes alike. A
      * connection is ready when it has a message (or the other end's end of file) to receive, a queue
-     * when it has a message to take, a process when it has ended; an object closed here counts as
-     * ready, so that its next call says so. Returns the ready
-     * ones, in the collection's order, or an empty list if none was by the timeout (a zero or
+     * when it has a message to take, an event when it is set, a process when it has ended; an object
+     * closed here counts as ready, so that its next call says so. Returns the ready ones, in the
+     * collection's order, or an empty list if none was by the timeout (a zero or
      * negative timeout looks once; with no waitables it sleeps for the timeout).
      *
      * <p>No thread is started: the caller watches every object at once, on the event loop that
@@ -125,6 +125,7 @@ public final class Multiproc {
         return switch (waitable) {
             case Connection<?> c -> c.readiness();
             case ProcessQueue<?> q -> q.readiness();
+            case ProcessEvent e -> e.readiness();
             case Subprocess s -> s.readiness();
             case JvmProcess<?> p -> p.readiness();
         };
