@@ -139,13 +139,17 @@ class ProcessPoolImapTest {
     }
 
     @Test
-    void aStreamOfInputs_isClosedWithTheResults() {
+    void anEndlessStreamOfInputs_isReadLazily_andClosedWithTheResults() {
         AtomicBoolean closed = new AtomicBoolean();
-        Stream<Integer> inputs = Stream.iterate(0, x -> x + 1).onClose(() -> closed.set(true));
+        AtomicLong read = new AtomicLong();
+        Stream<Integer> inputs = Stream.iterate(0, x -> x + 1).peek(x -> read.incrementAndGet())
+                .onClose(() -> closed.set(true));
         try (Stream<Integer> results = pool.imap(x -> x * 2, inputs)) {
             assertEquals(List.of(0, 2, 4, 6), results.limit(4).toList());
         }
         assertTrue(closed.get());
+        assertTrue(read.get() <= 4 + dev.multiproc.internal.pool.LazyMaps.defaultBuffer(pool.workers(), 1),
+                "read " + read.get() + " of an endless stream to hand out 4");
     }
 
     @Test

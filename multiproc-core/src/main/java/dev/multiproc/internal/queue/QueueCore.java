@@ -273,7 +273,7 @@ public final class QueueCore {
             waits.unlock(Ring.READ_LOCK);
         }
         if (at == Ring.BLOCKED) {
-            waits.recoverIfGone(ring.frontToken());
+            waits.recoverIfGone(RingDeaths.frontToken(ring));
         }
         return at;
     }
@@ -395,13 +395,13 @@ public final class QueueCore {
     /** For diagnostics: the payload lengths of the messages being put now. */
     public int[] beingPut() {
         waits.checkOpen();
-        return ring.beingWritten();
+        return RingDeaths.beingWritten(ring);
     }
 
     /** For diagnostics: how many messages are being taken (copied out) now. */
     public int beingTaken() {
         waits.checkOpen();
-        return ring.beingTaken();
+        return RingDeaths.beingTaken(ring);
     }
 
     /**

@@ -197,7 +197,7 @@ final class QueueWaits {
 
     /** The member of {@code slot} (-1: a token whose slot was given up) ended or left; see the class comment. */
     void recover(int slot, long identity, int dead) {
-        Ring.Recovered repaired = ring.recover(dead);
+        RingDeaths.Recovered repaired = RingDeaths.recover(ring, dead);
         if (slot >= 0) {
             long data = SharedObject.MEMBERS + core.members().dataOffset(slot, 0);
             int waiting = (int) INT.getAndSet(memory, data + 4L * WAITING, 0);

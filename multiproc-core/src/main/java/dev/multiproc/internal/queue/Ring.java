@@ -43,18 +43,8 @@ import java.lang.invoke.VarHandle;
  * Why a lock and not a compare-and-set on the tail, as Agrona's ring claims: a claim by a
  * compare-and-set cannot write the claimer's name and the record's length in the same step, and a
  * producer killed between the two leaves a hole nobody can measure or attribute; a dead holder of
- * the lock leaves either nothing (tail not yet published) or a record that names it.
- *
- * <h2>A death ({@link #recover})</h2>
- * For a member token whose process ended: a tail lock it held is freed (what it wrote beyond the
- * tail is not a record yet); a read lock it held is freed and a record it had marked taken at the
- * read position is committed again; then every record between head and tail is looked at: one it
- * was writing ({@link #IN_PROGRESS}) becomes {@link #DISCARDED} and is counted, one it was copying
- * out ({@link #TAKEN}) is committed again and handed out again (a record behind the read position
- * is found by the next taker, which looks behind read while {@link #RETURNED} says some are
- * there). Committed records are never touched: nothing committed is lost. Each change is a
- * compare-and-set from a state that names the dead token, so two processes recovering at once,
- * or a recovery racing with live producers and consumers, change each record at most once.
+ * the lock leaves either nothing (tail not yet published) or a record that names it, which
+ * {@link RingDeaths} repairs.
  *
  * <h2>Counting</h2>
  * Messages in the queue: put − taken (returned ones aside, briefly). Unfinished messages (for
@@ -94,10 +84,10 @@ final class Ring {
     static final long HEADER = 256;
 
     private static final int MAGIC = 0x4d505131; // "MPQ1"
-    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
 
-    private final MemorySegment memory;
+    final MemorySegment memory;
     private final int units;
     private final int mask;
     private final int capacity;
@@ -334,54 +324,6 @@ final class Ring {
         return false;
     }
 
-    /** A snapshot, for diagnostics: the payload lengths of the records being written now. */
-    int[] beingWritten() {
-        java.util.List<Integer> lengths = new java.util.ArrayList<>();
-        int at = position(read());
-        int end = position((long) LONG.getAcquire(memory, TAIL));
-        while (at != end) {
-            long header = header(at);
-            int length = lengthOf(header);
-            if (length <= 0 || end - at < length) {
-                break;
-            }
-            if (state(header) == IN_PROGRESS) {
-                lengths.add((int) INT.getVolatile(memory, offset(at) + 8));
-            }
-            at += length;
-        }
-        return lengths.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    /** A snapshot, for diagnostics: how many records are being copied out now. */
-    int beingTaken() {
-        int count = 0;
-        int at = head();
-        int end = position(read());
-        while (at != end) {
-            long header = header(at);
-            int length = lengthOf(header);
-            if (length <= 0 || end - at < length) {
-                break;
-            }
-            if (state(header) == TAKEN) {
-                count++;
-            }
-            at += length;
-        }
-        return count;
-    }
-
-    /** The token of the record at the read position, if it is being written; 0 otherwise. */
-    int frontToken() {
-        int at = position(read());
-        if (at == position((long) LONG.getAcquire(memory, TAIL))) {
-            return 0;
-        }
-        long header = header(at);
-        return state(header) == IN_PROGRESS ? tokenOf(header) : 0;
-    }
-
     /** The payload's length of the record at {@code position}. */
     int payloadLength(long position) {
         return (int) INT.getVolatile(memory, offset((int) position) + 8);
@@ -454,69 +396,6 @@ final class Ring {
         return (int) INT.getVolatile(memory, DISCARDED_COUNT);
     }
 
-    // ------------------------------------------------------------------ deaths
-
-    /** What {@link #recover} did: records discarded and handed out again, and locks whose sleepers must be woken. */
-    record Recovered(int discarded, int returned, boolean wakeTailLock, boolean wakeReadLock) {
-        /** True if anything changed: the sleepers of the queue must look again. */
-        boolean any() {
-            return discarded > 0 || returned > 0 || wakeTailLock || wakeReadLock;
-        }
-    }
-
-    /** Repairs what the ended member {@code dead} (a token) left; see the class comment. Idempotent. */
-    Recovered recover(int dead) {
-        boolean readFreed = false;
-        int readLock = lockWord(READ_LOCK);
-        if ((readLock & TOKEN_MASK) == dead) {
-            int at = position(read());
-            if (at != position((long) LONG.getAcquire(memory, TAIL))) {
-                long header = header(at);
-                if (state(header) == TAKEN && tokenOf(header) == dead) {
-                    LONG.compareAndSet(memory, offset(at), header, withState(header, COMMITTED, 0));
-                }
-            }
-            readFreed = INT.compareAndSet(memory, READ_LOCK, readLock, 0);
-        }
-        boolean tailFreed = false;
-        int tailLock = lockWord(TAIL_LOCK);
-        if ((tailLock & TOKEN_MASK) == dead) {
-            tailFreed = INT.compareAndSet(memory, TAIL_LOCK, tailLock, 0);
-        }
-        int discarded = 0;
-        int returned = 0;
-        int at = head();
-        int end = position((long) LONG.getAcquire(memory, TAIL));
-        while (at != end) {
-            int head = head();
-            if (at - head < 0) {
-                at = head; // freed under us: go on from the front
-                continue;
-            }
-            long header = header(at);
-            int length = lengthOf(header);
-            if (length <= 0 || end - at < length) {
-                break; // a header being rewritten: whatever follows is not the dead member's
-            }
-            int state = state(header);
-            if (tokenOf(header) == dead && state == IN_PROGRESS
-                    && LONG.compareAndSet(memory, offset(at), header, withState(header, DISCARDED, 0))) {
-                INT.getAndAdd(memory, DISCARDED_COUNT, 1);
-                discarded++;
-            } else if (tokenOf(header) == dead && state == TAKEN
-                    && LONG.compareAndSet(memory, offset(at), header, withState(header, COMMITTED, 0))) {
-                INT.getAndAdd(memory, RETURNED, 1);
-                returned++;
-            }
-            at += length;
-        }
-        advanceHead();
-        return new Recovered(discarded, returned, tailFreed && (tailLock & WAITERS) != 0,
-                readFreed && (readLock & WAITERS) != 0);
-    }
-
-    // ------------------------------------------------------------------ records
-
     private void writeHeader(int at, int state, int token, int length, int payloadBytes, int sequence) {
         long offset = offset(at);
         INT.set(memory, offset + 8, payloadBytes);
@@ -524,19 +403,19 @@ final class Ring {
         LONG.setVolatile(memory, offset, ((long) state << 61) | ((long) (token & TOKEN_MASK) << 31) | length);
     }
 
-    private long header(int at) {
+    long header(int at) {
         return (long) LONG.getAcquire(memory, offset(at));
     }
 
-    private long offset(int at) {
+    long offset(int at) {
         return HEADER + ((long) (at & mask) << 3);
     }
 
-    private int head() {
+    int head() {
         return (int) INT.getVolatile(memory, HEAD);
     }
 
-    private long read() {
+    long read() {
         return (long) LONG.getAcquire(memory, READ);
     }
 
@@ -552,7 +431,7 @@ final class Ring {
         return (int) (header & 0x7fff_ffffL);
     }
 
-    private static long withState(long header, int state, int token) {
+    static long withState(long header, int state, int token) {
         return ((long) state << 61) | ((long) (token & TOKEN_MASK) << 31) | (header & 0x7fff_ffffL);
     }
 
@@ -560,7 +439,7 @@ final class Ring {
         return ((long) position << 32) | Integer.toUnsignedLong(count);
     }
 
-    private static int position(long word) {
+    static int position(long word) {
         return (int) (word >>> 32);
     }
 

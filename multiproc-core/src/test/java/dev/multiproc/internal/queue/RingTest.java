@@ -192,14 +192,14 @@ class RingTest {
         ring.unlock(Ring.READ_LOCK, A);
         assertEquals(3, ring.unfinished());
 
-        Ring.Recovered r = ring.recover(B);
+        RingDeaths.Recovered r = RingDeaths.recover(ring, B);
         assertEquals(1, r.discarded());
         assertEquals(1, ring.discarded());
         assertEquals(2, ring.unfinished());
         assertFalse(ring.commit(half, B), "a late commit of a discarded record is refused");
         assertEquals(2, check(take(ring, A)));
         assertNull(take(ring, A));
-        assertEquals(0, ring.recover(B).discarded(), "a second recovery changes nothing");
+        assertEquals(0, RingDeaths.recover(ring, B).discarded(), "a second recovery changes nothing");
     }
 
     @Test
@@ -207,7 +207,7 @@ class RingTest {
         Ring ring = ring(100, 4096);
         assertTrue(ring.tryLock(Ring.TAIL_LOCK, B));
         assertTrue(ring.flagWaiters(Ring.TAIL_LOCK, ring.lockWord(Ring.TAIL_LOCK)));
-        Ring.Recovered r = ring.recover(B);
+        RingDeaths.Recovered r = RingDeaths.recover(ring, B);
         assertTrue(r.wakeTailLock());
         assertEquals(0, ring.lockWord(Ring.TAIL_LOCK));
         assertTrue(put(ring, A, message(7, 10)));
@@ -215,7 +215,7 @@ class RingTest {
         // ended after publishing its claim, still holding the lock
         assertTrue(ring.tryLock(Ring.TAIL_LOCK, B));
         ring.claim(B, 10);
-        ring.recover(B);
+        RingDeaths.recover(ring, B);
         assertEquals(0, ring.lockWord(Ring.TAIL_LOCK));
         assertEquals(7, check(take(ring, A)));
         assertNull(take(ring, A));
@@ -233,7 +233,7 @@ class RingTest {
         ring.unlock(Ring.READ_LOCK, B);
         assertEquals(1, check(take(ring, C)));
 
-        Ring.Recovered r = ring.recover(B);
+        RingDeaths.Recovered r = RingDeaths.recover(ring, B);
         assertEquals(1, r.returned());
         assertFalse(ring.done(first, B), "a late copy-out of a record handed out again is refused");
         assertEquals(0, check(take(ring, C)), "the returned message comes first");
@@ -252,7 +252,7 @@ class RingTest {
         long header = memory.get(ValueLayout.JAVA_LONG, Ring.HEADER);
         long taken = ((long) Ring.TAKEN << 61) | ((long) B << 31) | Ring.lengthOf(header);
         memory.set(ValueLayout.JAVA_LONG, Ring.HEADER, taken);
-        ring.recover(B);
+        RingDeaths.recover(ring, B);
         assertEquals(0, ring.lockWord(Ring.READ_LOCK));
         assertEquals(5, check(take(ring, C)));
     }
@@ -327,7 +327,7 @@ class RingTest {
                 }
             });
             doomed.join();
-            ring.recover(dying); // its death is seen
+            RingDeaths.recover(ring, dying); // its death is seen
             producer.join();
             consumer.join();
             assertEquals(committed.keySet(), new java.util.HashSet<>(got), "round " + round);
