@@ -1,17 +1,14 @@
 package dev.multiproc.hazelcast;
 
 import com.hazelcast.cluster.Member;
-import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
 import dev.multiproc.MultiprocException;
-import dev.multiproc.ProcessPool;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -30,8 +27,8 @@ import java.util.zip.ZipOutputStream;
 /**
  * This JVM's class path as its tasks need it on a member: each jar as it is, each class folder
  * packed into a jar (its files in name order, with a fixed time, so that the same folder always
- * packs to the same bytes), each named by the SHA-256 of its content. The library's own jar and
- * Hazelcast's are left out: a member has its own, and its workers put the library first.
+ * packs to the same bytes), each named by the SHA-256 of its content. A member knows its own jars
+ * (the library's, Hazelcast's) already, so they are not sent; its workers put its own library first.
  *
  * <h2>Shipping</h2>
  * A member is offered the list of hashes; it answers with those it lacks, which are sent one
@@ -60,18 +57,10 @@ final class ClassPathShipment implements AutoCloseable {
      */
     static ClassPathShipment of(List<String> entries, ClusterKey key, long timeoutNanos) {
         ClassPathShipment s = new ClassPathShipment(key, timeoutNanos);
-        List<Path> skipped = new ArrayList<>();
-        for (Class<?> c : List.of(ProcessPool.class, HazelcastInstance.class)) {
-            try {
-                skipped.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath());
-            } catch (URISyntaxException | RuntimeException e) {
-                // not from a file: nothing to skip
-            }
-        }
         try {
             for (String entry : entries) {
                 Path p = Path.of(entry).toAbsolutePath();
-                if (skipped.contains(p) || !Files.exists(p)) {
+                if (!Files.exists(p)) {
                     continue;
                 }
                 Path file = p;
@@ -81,13 +70,28 @@ final class ClassPathShipment implements AutoCloseable {
                 } else if (!Files.isRegularFile(p)) {
                     continue;
                 }
-                s.files.putIfAbsent(FileCache.sha256(file), file);
+                s.files.putIfAbsent(file == p ? hashOf(p) : FileCache.sha256(file), file);
             }
         } catch (IOException e) {
             s.close();
             throw new MultiprocException("cannot read the class path to ship it to the cluster: " + e, e);
         }
         return s;
+    }
+
+    private record Stamp(Path file, long size, long modified) {}
+
+    /** The hashes of jars already read in this JVM, by size and time: a pool built again reads none. */
+    private static final Map<Stamp, String> HASHES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String hashOf(Path jar) throws IOException {
+        Stamp stamp = new Stamp(jar, Files.size(jar), Files.getLastModifiedTime(jar).toMillis());
+        String known = HASHES.get(stamp);
+        if (known == null) {
+            known = FileCache.sha256(jar);
+            HASHES.put(stamp, known);
+        }
+        return known;
     }
 
     /** This JVM's class path. */

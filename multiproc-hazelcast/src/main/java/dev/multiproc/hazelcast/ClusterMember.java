@@ -75,6 +75,7 @@ public final class ClusterMember implements AutoCloseable {
         FileCache files;
         try {
             files = new FileCache();
+            files.seedWithOwnJars();
         } catch (IOException e) {
             throw new MultiprocException("cannot make the member's class-path directory: " + e, e);
         }

@@ -28,6 +28,23 @@ final class FileCache implements AutoCloseable {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 
+    /**
+     * Knows the jars of this JVM's own class path by their hashes, so that a client whose class
+     * path has the same jars (the library's, Hazelcast's) need not send them.
+     */
+    void seedWithOwnJars() {
+        for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(entry);
+            if (entry.endsWith(".jar") && Files.isRegularFile(p)) {
+                try {
+                    files.putIfAbsent(sha256(p), p.toAbsolutePath());
+                } catch (IOException e) {
+                    // not readable: a client sends it if it needs it
+                }
+            }
+        }
+    }
+
     /** The file with content hash {@code hash}, or null if this member has none. */
     Path get(String hash) {
         return files.get(hash);

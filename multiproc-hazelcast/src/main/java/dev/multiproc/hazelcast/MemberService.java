@@ -156,7 +156,7 @@ final class MemberService {
         if (classPath == null) {
             return Reply.failed("member " + name + " has no class path " + job.classPath() + ": it was not offered");
         }
-        if (!connected(call.client())) {
+        if (!awaitConnected(call.client())) {
             return Reply.failed("member " + name + " does not run a job of client " + call.client()
                     + ", which is not connected to it");
         }
@@ -203,6 +203,27 @@ final class MemberService {
             job.cancel(true); // kills its worker
         }
         return Reply.ok();
+    }
+
+    /**
+     * True once {@code client} is connected to this member: a client that has just seen this
+     * member join may send through another member before its own connection here is open
+     * (within 10 s); a client that disconnected is not waited for.
+     */
+    private boolean awaitConnected(UUID client) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!connected(client)) {
+            if (gone.contains(client) || System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean connected(UUID client) {
