@@ -30,24 +30,28 @@ public final class MemberMain {
             System.exit(2);
             return;
         }
-        run(options);
+        System.exit(run(options));
     }
 
-    /** Starts the member, prints the ready line, and waits until this JVM is stopped. */
-    public static void run(ClusterMember.Options options) throws InterruptedException {
+    /**
+     * Starts the member, prints the ready line, and waits until this JVM is stopped.
+     *
+     * @return 1 if the member could not start (why is printed to stderr), else 0 once it was closed
+     */
+    public static int run(ClusterMember.Options options) throws InterruptedException {
         ClusterMember member;
         try {
             member = ClusterMember.start(options);
         } catch (RuntimeException e) {
             System.err.println("multiproc member: " + e.getMessage());
-            System.exit(1);
-            return;
+            return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(member::close, "multiproc-member-stop"));
         System.out.println(READY + member.address() + " (cluster " + member.clusterName() + ", "
                 + member.workers() + " workers per class path; members " + member.members() + ")");
         System.out.flush();
         member.awaitClose();
+        return 0;
     }
 
     static ClusterMember.Options parse(List<String> args) {
