@@ -341,7 +341,7 @@ public final class ClusterPool implements WorkerPool {
 
     // ---------------------------------------------------------------- lifetime
 
-    /** Takes no new tasks; those queued and running go on; then this JVM leaves the cluster. */
+    /** Takes no new tasks; those queued and running go on; then this JVM leaves the cluster. Does not wait. */
     @Override
     public void shutdown() {
         dispatcher.shutdown();
@@ -610,7 +610,7 @@ public final class ClusterPool implements WorkerPool {
                     new AnswerDecoder(limits),
                     member -> shipment.shipTo(member, client.getExecutorService(HazelcastSettings.CONTROL),
                             holder[0].clientId()),
-                    shipment::close);
+                    () -> close(client, shipment)); // once terminated: leave the cluster
             holder[0] = dispatcher;
             try {
                 dispatcher.start();
