@@ -1,19 +1,15 @@
 package dev.multiproc;
 
-import dev.multiproc.internal.jvm.FirstStart;
 import dev.multiproc.internal.jvm.JvmConfig;
 import dev.multiproc.internal.launch.Checks;
 import dev.multiproc.internal.pool.Maps;
 import dev.multiproc.internal.pool.PoolConfig;
 import dev.multiproc.internal.pool.PoolCore;
 import dev.multiproc.internal.pool.RunnableCall;
+import dev.multiproc.internal.pool.TaskBytes;
 import dev.multiproc.internal.pool.UnstartedTask;
-import dev.multiproc.internal.wire.Serial;
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -21,10 +17,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -79,7 +73,7 @@ import java.util.stream.Stream;
  * Stages chained on its futures without {@code Async} run on that thread when the task ends;
  * one that blocks for long makes the pool start another thread to read answers meanwhile.
  */
-public final class ProcessPool implements WorkerPool {
+public final class ProcessPool extends SerializableExecutor implements WorkerPool {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private final PoolCore core;
@@ -110,20 +104,6 @@ public final class ProcessPool implements WorkerPool {
     }
 
     /**
-     * Runs {@code task} in a worker, if it is {@link Serializable}.
-     *
-     * @throws IllegalArgumentException if the task is not serializable, with how to make it so
-     * @throws RejectedExecutionException if the pool is shut down
-     */
-    @Override
-    public <T> CompletableFuture<T> submit(Callable<T> task) {
-        Objects.requireNonNull(task, "task");
-        requireSerializable(task, "Callable", "write the lambda where a Task is expected (pool.submit(() -> ...) does),"
-                + " cast it to (Callable<T> & Serializable), or make its class implement Serializable");
-        return call(task, task);
-    }
-
-    /**
      * Runs {@code task} in a worker; a lambda given to {@code submit} that returns nothing is
      * one of these.
      *
@@ -136,31 +116,6 @@ public final class ProcessPool implements WorkerPool {
     }
 
     /**
-     * Runs {@code task} in a worker, if it is {@link Serializable}.
-     *
-     * @throws IllegalArgumentException if the task is not serializable, with how to make it so
-     * @throws RejectedExecutionException if the pool is shut down
-     */
-    @Override
-    public CompletableFuture<?> submit(Runnable task) {
-        return submit(task, null);
-    }
-
-    /**
-     * Runs {@code task} in a worker, if it is {@link Serializable}; the future's value is
-     * {@code result}, which stays in this JVM.
-     *
-     * @throws IllegalArgumentException if the task is not serializable, with how to make it so
-     * @throws RejectedExecutionException if the pool is shut down
-     */
-    @Override
-    public <T> CompletableFuture<T> submit(Runnable task, T result) {
-        Objects.requireNonNull(task, "task");
-        requireSerializable(task, "Runnable", RUNNABLE_ADVICE);
-        return run(task, result);
-    }
-
-    /**
      * Runs {@code command} in a worker; an exception it throws is printed to this JVM's stderr,
      * as an uncaught exception in a thread is.
      *
@@ -168,55 +123,22 @@ public final class ProcessPool implements WorkerPool {
      * @throws RejectedExecutionException if the pool is shut down
      */
     public void execute(SerializableRunnable command) {
-        Objects.requireNonNull(command, "command");
-        core.execute(serialize(new RunnableCall(command)), command, loader(command));
+        send(Objects.requireNonNull(command, "command"));
     }
 
-    /**
-     * Runs {@code command} in a worker, if it is {@link Serializable}; see
-     * {@link #execute(SerializableRunnable)}.
-     *
-     * @throws IllegalArgumentException if the command is not serializable, with how to make it so
-     * @throws RejectedExecutionException if the pool is shut down
-     */
     @Override
-    public void execute(Runnable command) {
-        Objects.requireNonNull(command, "command");
-        requireSerializable(command, "Runnable", RUNNABLE_ADVICE);
-        core.execute(serialize(new RunnableCall(command)), command, loader(command));
+    <T> CompletableFuture<T> call(Callable<T> task, Callable<?> original) {
+        return core.submit(TaskBytes.serialize(task), new UnstartedTask(original), TaskBytes.loader(task), false, null);
     }
 
-    private static final String RUNNABLE_ADVICE = "pass a SerializableRunnable (pool.execute(() -> ...) and"
-            + " pool.submit(() -> ...) do), cast the lambda to (Runnable & Serializable), or make its class"
-            + " implement Serializable";
-
-    private <T> CompletableFuture<T> call(Callable<T> task, Callable<?> original) {
-        return core.submit(serialize(task), new UnstartedTask(original), loader(task), false, null);
+    @Override
+    <T> CompletableFuture<T> run(Runnable task, T result) {
+        return core.submit(TaskBytes.serialize(new RunnableCall(task)), task, TaskBytes.loader(task), true, result);
     }
 
-    private <T> CompletableFuture<T> run(Runnable task, T result) {
-        return core.submit(serialize(new RunnableCall(task)), task, loader(task), true, result);
-    }
-
-    private static void requireSerializable(Object task, String kind, String advice) {
-        if (!(task instanceof Serializable)) {
-            throw new IllegalArgumentException("the task (" + task.getClass().getName() + ") is a " + kind
-                    + " that is not Serializable, so it cannot be sent to a worker JVM: " + advice);
-        }
-    }
-
-    private static byte[] serialize(Object task) {
-        FirstStart.prepare(); // before serialization initializes java.security.Security
-        try {
-            Serial.Bytes bytes = Serial.serialize(task, "task");
-            return Arrays.copyOf(bytes.bytes(), bytes.length());
-        } catch (Serial.NotSerializable e) {
-            throw new IllegalArgumentException("the task cannot be sent to a worker JVM: " + e.getMessage(), e);
-        }
-    }
-
-    private static ClassLoader loader(Object task) {
-        return task.getClass().getClassLoader();
+    @Override
+    void send(Runnable command) {
+        core.execute(TaskBytes.serialize(new RunnableCall(command)), command, TaskBytes.loader(command));
     }
 
     // ---------------------------------------------------------------- map
@@ -253,10 +175,6 @@ public final class ProcessPool implements WorkerPool {
     @SuppressWarnings("unchecked")
     public <A, R> List<R> map(SerializableFunction<A, R> fn, List<A> inputs, int chunkSize)
             throws InterruptedException {
-        checkMap(fn, inputs, chunkSize);
-        if (inputs.isEmpty()) {
-            return List.of();
-        }
         return (List<R>) Maps.map(core, fn, inputs, chunkSize);
     }
 
@@ -282,172 +200,7 @@ public final class ProcessPool implements WorkerPool {
      */
     @SuppressWarnings("unchecked")
     public <A, R> Stream<R> mapUnordered(SerializableFunction<A, R> fn, List<A> inputs, int chunkSize) {
-        checkMap(fn, inputs, chunkSize);
-        if (inputs.isEmpty()) {
-            return Stream.empty();
-        }
         return (Stream<R>) Maps.mapUnordered(core, fn, inputs, chunkSize);
-    }
-
-    private void checkMap(SerializableFunction<?, ?> fn, List<?> inputs, int chunkSize) {
-        Objects.requireNonNull(fn, "fn");
-        Objects.requireNonNull(inputs, "inputs");
-        if (chunkSize < 1) {
-            throw new IllegalArgumentException("chunkSize must be at least 1: " + chunkSize);
-        }
-        if (core.isShutdown()) {
-            throw new RejectedExecutionException(name() + " is shut down: it takes no new tasks");
-        }
-    }
-
-    // ---------------------------------------------------------------- invoke
-
-    /**
-     * Runs every task and waits until all are done.
-     *
-     * @throws IllegalArgumentException if a task is not serializable (then none was started)
-     * @throws RejectedExecutionException if the pool is shut down
-     * @throws InterruptedException if interrupted while waiting; the tasks not done are cancelled
-     */
-    @Override
-    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
-        List<CompletableFuture<T>> futures = submitAll(tasks);
-        try {
-            for (CompletableFuture<T> f : futures) {
-                awaitQuietly(f, Long.MAX_VALUE);
-            }
-        } catch (InterruptedException e) {
-            cancelAll(futures);
-            throw e;
-        }
-        return new ArrayList<>(futures);
-    }
-
-    /**
-     * Runs every task and waits until all are done or {@code timeout} passes; then the tasks not
-     * done are cancelled (running ones by killing their workers).
-     *
-     * @throws IllegalArgumentException if a task is not serializable (then none was started)
-     * @throws RejectedExecutionException if the pool is shut down
-     * @throws InterruptedException if interrupted while waiting; the tasks not done are cancelled
-     */
-    @Override
-    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        List<CompletableFuture<T>> futures = submitAll(tasks);
-        try {
-            for (CompletableFuture<T> f : futures) {
-                if (!awaitQuietly(f, deadline)) {
-                    break;
-                }
-            }
-        } catch (InterruptedException e) {
-            cancelAll(futures);
-            throw e;
-        }
-        cancelAll(futures);
-        return new ArrayList<>(futures);
-    }
-
-    /**
-     * Runs the tasks and returns the value of one that succeeded; the others are then cancelled
-     * (running ones by killing their workers).
-     *
-     * @throws IllegalArgumentException if {@code tasks} is empty or a task is not serializable
-     * @throws ExecutionException if every task failed (the cause is the last failure)
-     * @throws RejectedExecutionException if the pool is shut down
-     * @throws InterruptedException if interrupted while waiting
-     */
-    @Override
-    public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
-        try {
-            return any(tasks, Long.MAX_VALUE);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("no deadline, yet timed out", e);
-        }
-    }
-
-    /**
-     * As {@link #invokeAny(Collection)}, within {@code timeout}.
-     *
-     * @throws TimeoutException if no task succeeded in time (all are cancelled then)
-     */
-    @Override
-    public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        return any(tasks, System.nanoTime() + unit.toNanos(timeout));
-    }
-
-    private <T> T any(Collection<? extends Callable<T>> tasks, long deadline)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        if (tasks.isEmpty()) {
-            throw new IllegalArgumentException("invokeAny needs at least one task");
-        }
-        List<CompletableFuture<T>> futures = submitAll(tasks);
-        CompletableFuture<T> first = new CompletableFuture<>();
-        AtomicInteger failed = new AtomicInteger();
-        for (CompletableFuture<T> f : futures) {
-            f.whenComplete((value, e) -> {
-                if (e == null) {
-                    first.complete(value);
-                } else if (failed.incrementAndGet() == futures.size()) {
-                    first.completeExceptionally(e instanceof java.util.concurrent.CompletionException
-                            && e.getCause() != null ? e.getCause() : e);
-                }
-            });
-        }
-        try {
-            if (deadline == Long.MAX_VALUE) {
-                return first.get();
-            }
-            return first.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } finally {
-            cancelAll(futures);
-        }
-    }
-
-    private <T> List<CompletableFuture<T>> submitAll(Collection<? extends Callable<T>> tasks) {
-        Objects.requireNonNull(tasks, "tasks");
-        for (Callable<T> t : tasks) {
-            Objects.requireNonNull(t, "task");
-            requireSerializable(t, "Callable", "make every task a Task, cast it to (Callable<T> & Serializable),"
-                    + " or make its class implement Serializable");
-        }
-        List<CompletableFuture<T>> futures = new ArrayList<>(tasks.size());
-        try {
-            for (Callable<T> t : tasks) {
-                futures.add(call(t, t));
-            }
-        } catch (RuntimeException e) {
-            cancelAll(futures);
-            throw e;
-        }
-        return futures;
-    }
-
-    /** Waits for {@code f} until {@code deadline}; false if the deadline passed first. */
-    private static boolean awaitQuietly(CompletableFuture<?> f, long deadline) throws InterruptedException {
-        try {
-            if (deadline == Long.MAX_VALUE) {
-                f.get();
-            } else {
-                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-        } catch (ExecutionException | CancellationException e) {
-            // done, with a failure: that is the future's business
-        } catch (TimeoutException e) {
-            return false;
-        }
-        return true;
-    }
-
-    private static void cancelAll(List<? extends CompletableFuture<?>> futures) {
-        for (CompletableFuture<?> f : futures) {
-            if (!f.isDone()) {
-                f.cancel(true);
-            }
-        }
     }
 
     // ---------------------------------------------------------------- lifetime
@@ -501,21 +254,7 @@ public final class ProcessPool implements WorkerPool {
      */
     @Override
     public void close() {
-        boolean interrupted = false;
-        shutdown();
-        while (!isTerminated()) {
-            try {
-                awaitTermination(1, TimeUnit.DAYS);
-            } catch (InterruptedException e) {
-                if (!interrupted) {
-                    shutdownNow();
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        super.close(); // ExecutorService's: shutdown, wait; shutdownNow once if interrupted, keeping the interrupt
     }
 
     // ---------------------------------------------------------------- about
@@ -588,7 +327,7 @@ public final class ProcessPool implements WorkerPool {
          */
         public Builder initializer(Task<?> initializer) {
             Objects.requireNonNull(initializer, "initializer");
-            serialize(initializer);
+            TaskBytes.serialize(initializer);
             this.initializer = initializer;
             return this;
         }
@@ -644,7 +383,7 @@ public final class ProcessPool implements WorkerPool {
          */
         public ProcessPool build() {
             JvmConfig named = config.name() != null ? config : config.withName("ProcessPool-" + COUNTER.incrementAndGet());
-            byte[] init = initializer == null ? new byte[0] : serialize(initializer);
+            byte[] init = initializer == null ? new byte[0] : TaskBytes.serialize(initializer);
             return new ProcessPool(PoolCore.start(new PoolConfig(named, workers, init, maxTasksPerWorker,
                     taskTimeout, queueCapacity)));
         }

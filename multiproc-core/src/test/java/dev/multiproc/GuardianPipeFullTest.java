@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -50,9 +51,9 @@ class GuardianPipeFullTest {
             lines.add("end");
         });
         assertEquals("ready", lines.poll(Procs.PATIENCE.toSeconds(), TimeUnit.SECONDS));
-        long guardian = Procs.childrenOf(parent.pid()).stream()
-                .filter(e -> e.commandLine().contains("internal.guardian.Guardian") && !e.zombie())
-                .mapToLong(ProcessEntry::pid).findFirst().orElseThrow();
+        // Looked for with patience: a single look at /proc missed it on a loaded machine.
+        Procs.poll(Procs.PATIENCE, () -> guardianOf(parent).isPresent());
+        long guardian = guardianOf(parent).orElseThrow();
         Processes.kill((int) guardian, Signal.SIGSTOP.number());
         try {
             try (OutputStream in = parent.stdin()) {
@@ -82,5 +83,11 @@ class GuardianPipeFullTest {
         return ProcessEntry.snapshot().stream()
                 .filter(e -> !e.zombie() && e.commandLine().contains(token))
                 .toList();
+    }
+
+    private static OptionalLong guardianOf(Subprocess parent) {
+        return Procs.childrenOf(parent.pid()).stream()
+                .filter(e -> e.commandLine().contains("internal.guardian.Guardian") && !e.zombie())
+                .mapToLong(ProcessEntry::pid).findFirst();
     }
 }

@@ -25,7 +25,10 @@ import java.util.stream.IntStream;
  * in one run: round trip of one tiny task (p50, p99), {@code map(x -> x * x)} over 1,000,000
  * ints unchunked and in chunks of 1,000, and pool start-up to the first result.
  *
- * <pre>java --enable-native-access=ALL-UNNAMED -cp multiproc-bench/target/benchmarks.jar dev.multiproc.bench.PoolBench [WORKERS]</pre>
+ * <pre>java --enable-native-access=ALL-UNNAMED -cp multiproc-bench/target/benchmarks.jar dev.multiproc.bench.PoolBench [WORKERS] [busy]</pre>
+ *
+ * With {@code busy}, two CPU-bound busy loops ({@code yes > /dev/null}) run beside it for the
+ * whole run: a machine whose CPUs are shared. The load average is printed before and after.
  *
  * Not JMH: one side is Python, and the point is the ratios measured in one run. Prints markdown.
  */
@@ -41,13 +44,35 @@ public final class PoolBench {
 
     public static void main(String[] args) throws Exception {
         int workers = args.length > 0 ? Integer.parseInt(args[0]) : Runtime.getRuntime().availableProcessors();
+        boolean busy = args.length > 1 && args[1].equals("busy");
         Path cacheDir = Files.createTempDirectory("multiproc-bench-aot");
         System.setProperty("dev.multiproc.cacheDir", cacheDir.toString());
-        List<Row> rows = new ArrayList<>();
-        rows.add(multiproc(workers, cacheDir));
-        rows.add(forkJoin(workers));
-        rows.addAll(python(workers));
-        print(workers, rows);
+        List<Subprocess> loops = new ArrayList<>();
+        if (busy) {
+            for (int i = 0; i < 2; i++) {
+                loops.add(Command.of("yes").stdin(Redirect.DISCARD).stdout(Redirect.DISCARD).start());
+            }
+        }
+        try {
+            System.out.println("load average before: " + loadAverage() + (busy ? " (two busy loops running)" : ""));
+            List<Row> rows = new ArrayList<>();
+            rows.add(multiproc(workers, cacheDir));
+            rows.add(forkJoin(workers));
+            rows.addAll(python(workers));
+            System.out.println("load average after: " + loadAverage());
+            print(workers, rows);
+        } finally {
+            for (Subprocess loop : loops) {
+                loop.kill();
+                loop.waitFor();
+            }
+        }
+    }
+
+    /** The first three fields of {@code /proc/loadavg}. */
+    private static String loadAverage() throws IOException {
+        String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return f[0] + " " + f[1] + " " + f[2];
     }
 
     private static Row multiproc(int workers, Path cacheDir) throws Exception {

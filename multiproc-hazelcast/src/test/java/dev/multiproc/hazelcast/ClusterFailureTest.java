@@ -130,8 +130,9 @@ class ClusterFailureTest {
                 }
             }
             for (int i = 0; i < 200; i++) {
-                List<String> lines = Files.readAllLines(Path.of(base, "task-" + i));
-                if (lines.size() == 1) {
+                Path file = Path.of(base, "task-" + i);
+                List<String> lines = Files.exists(file) ? Files.readAllLines(file) : List.of();
+                if (lines.size() <= 1) { // not started, or cut short: only on the victim
                     assertTrue(futures.get(i).isCompletedExceptionally(), "task " + i + " ran on " + lines);
                 }
             }

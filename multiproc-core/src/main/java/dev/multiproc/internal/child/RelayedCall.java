@@ -20,6 +20,9 @@ public final class RelayedCall implements Callable<byte[]>, Serializable {
     @java.io.Serial
     private static final long serialVersionUID = 1L;
 
+    /** Where the job's classes are looked up, as a worker looks up its own jobs' (the library's loader). */
+    private static final ClassLoader LOADER = RelayedCall.class.getClassLoader();
+
     private final byte[] task;
     private final String filter;
 
@@ -39,7 +42,7 @@ public final class RelayedCall implements Callable<byte[]>, Serializable {
     public byte[] call() {
         Callable<?> callable;
         try {
-            callable = (Callable<?>) Serial.deserialize(task, 0, task.length, SerialLimits.parse(filter), null);
+            callable = (Callable<?>) Serial.deserialize(task, 0, task.length, SerialLimits.parse(filter), LOADER);
         } catch (Exception | LinkageError e) {
             return RelayedAnswer.failure(RemoteFailure.Kind.TASK_NOT_LOADED, e);
         }

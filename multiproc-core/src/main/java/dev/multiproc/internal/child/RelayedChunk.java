@@ -23,6 +23,9 @@ public final class RelayedChunk implements Callable<byte[]>, Serializable {
     @java.io.Serial
     private static final long serialVersionUID = 1L;
 
+    /** Where the job's classes are looked up, as a worker looks up its own jobs' (the library's loader). */
+    private static final ClassLoader LOADER = RelayedChunk.class.getClassLoader();
+
     private final byte[] function;
     private final byte[] inputs;
     private final int count;
@@ -50,7 +53,7 @@ public final class RelayedChunk implements Callable<byte[]>, Serializable {
         SerialLimits limits = SerialLimits.parse(filter);
         Function<Object, Object> fn;
         try {
-            fn = (Function<Object, Object>) Serial.deserialize(function, 0, function.length, limits, null);
+            fn = (Function<Object, Object>) Serial.deserialize(function, 0, function.length, limits, LOADER);
         } catch (Exception | LinkageError e) {
             return RelayedAnswer.failure(RemoteFailure.Kind.TASK_NOT_LOADED, e);
         }
@@ -61,7 +64,7 @@ public final class RelayedChunk implements Callable<byte[]>, Serializable {
         for (int i = 0; i < count; i++) {
             Object arg;
             try {
-                arg = Values.decode(in, limits, null);
+                arg = Values.decode(in, limits, LOADER);
             } catch (Exception | LinkageError e) {
                 RelayedAnswer.elementFailure(out, RemoteFailure.Kind.TASK_NOT_LOADED, e);
                 continue;

@@ -53,6 +53,13 @@ import java.util.function.Function;
 final class WorkerLoop {
     /** The exit code after a task ran out of memory, as the JVM's own {@code ExitOnOutOfMemoryError}. */
     static final int OUT_OF_MEMORY_EXIT = 3;
+    /**
+     * Where the classes of tasks, functions and arguments are looked up: this class's loader, which
+     * deserialization would find anyway by walking the stack for each class of each job.
+     */
+    private static final ClassLoader LOADER = WorkerLoop.class.getClassLoader();
+    /** How long the pipe may go unread between jobs: see "Skipping" in the class comment. */
+    static final long LOOK_NANOS = 20_000;
 
     private final FileInputStream in;
     private final FileOutputStream out;
@@ -68,6 +75,8 @@ final class WorkerLoop {
     /** XORed into every tag this worker writes; from the SETUP frame. */
     private int key;
     private boolean eof;
+    /** When the pipe was last looked at between jobs ({@link System#nanoTime}). */
+    private long lastLook;
     /** True while a job runs: the lifeline's thread may read the channel meanwhile. */
     private volatile boolean running;
 
@@ -107,8 +116,11 @@ final class WorkerLoop {
             Protocol.Frame next;
             input.lock();
             try {
-                if (!eof && in.available() > 0) {
-                    fill(); // sees the SKIPs sent since, before the next job starts
+                if (!eof && !pending.isEmpty() && System.nanoTime() - lastLook >= LOOK_NANOS) {
+                    lastLook = System.nanoTime();
+                    if (in.available() > 0) {
+                        fill(); // sees the SKIPs sent since, before the next job starts (with none, fill() waits below)
+                    }
                 }
                 next = pending.poll();
                 if (next == null) {
@@ -143,7 +155,7 @@ final class WorkerLoop {
 
     private boolean initialize(byte[] initializer) throws IOException {
         try {
-            Object task = Serial.deserialize(initializer, 0, initializer.length, limits, null);
+            Object task = Serial.deserialize(initializer, 0, initializer.length, limits, LOADER);
             ((Callable<?>) task).call();
             return true;
         } catch (OutOfMemoryError e) {
@@ -186,7 +198,7 @@ final class WorkerLoop {
     private void call(byte[] payload, int tag) {
         Callable<?> task;
         try {
-            task = (Callable<?>) Serial.deserialize(payload, 0, payload.length, limits, null);
+            task = (Callable<?>) Serial.deserialize(payload, 0, payload.length, limits, LOADER);
         } catch (Exception | LinkageError e) {
             writeFailure(Protocol.FAILURE, tag, RemoteFailure.Kind.TASK_NOT_LOADED, e);
             return;
@@ -220,7 +232,7 @@ final class WorkerLoop {
         int id = in.getInt();
         int n = in.remaining();
         try {
-            functions.put(id, Serial.deserialize(in.array(), in.skip(n), n, limits, null));
+            functions.put(id, Serial.deserialize(in.array(), in.skip(n), n, limits, LOADER));
         } catch (Exception | LinkageError e) {
             functions.put(id, RemoteFailure.encode(RemoteFailure.Kind.TASK_NOT_LOADED, e));
         }
@@ -251,7 +263,7 @@ final class WorkerLoop {
         }
         Object arg;
         try {
-            arg = Values.decode(in, limits, null);
+            arg = Values.decode(in, limits, LOADER);
         } catch (Exception | LinkageError e) {
             writeFailure(Protocol.FAILURE, tag, RemoteFailure.Kind.TASK_NOT_LOADED, e);
             return;
@@ -280,7 +292,7 @@ final class WorkerLoop {
         for (int i = 0; i < count; i++) {
             Object arg;
             try {
-                arg = Values.decode(in, limits, null);
+                arg = Values.decode(in, limits, LOADER);
             } catch (Exception | LinkageError e) {
                 elementFailure(RemoteFailure.Kind.TASK_NOT_LOADED, e);
                 continue;
@@ -356,6 +368,7 @@ final class WorkerLoop {
 
     /** Reads what the pipe has (waiting if it is empty) and parses it; holding {@link #input}. */
     private void fill() throws IOException {
+        lastLook = System.nanoTime();
         int room = buffer.room(); // first: it may move or grow the array
         int n = in.read(buffer.array(), buffer.end(), room);
         if (n < 0) {

@@ -18,6 +18,13 @@ import java.time.Duration;
 public final class WorkerJvm {
     /** Tests only: milliseconds to wait between the spawn and the setup frame, to widen that window. */
     static final String SETUP_DELAY_FOR_TESTS = "dev.multiproc.test.workerSetupDelayMillis";
+    /**
+     * The size asked for both pipes of a worker (best effort): a window of jobs (up to tens of
+     * milliseconds of tiny ones, see the pool's {@code Worker}) goes into its pipe in one
+     * {@code write}, and the answers to them come back without the worker waiting for this JVM
+     * to read; the default 64 KiB holds about 3,600 tiny jobs or answers.
+     */
+    private static final int PIPE_SIZE = 1 << 20;
 
     private final ChildJvm jvm;
 
@@ -39,6 +46,8 @@ public final class WorkerJvm {
         WorkerJvm worker = new WorkerJvm(jvm);
         try {
             ExitPolicy.track(jvm.child(), true, Duration.ZERO);
+            jvm.control().growPipe(PIPE_SIZE);
+            jvm.replies().fd().growPipe(PIPE_SIZE);
             byte[] payload = setup.encode();
             WireBuffer frame = new WireBuffer(payload.length + Protocol.POOL_HEADER);
             frame.frame(Protocol.SETUP, Protocol.NO_JOB, payload);

@@ -12,31 +12,31 @@ final class Failures {
 
     /** {@code w} ended while it ran a job. */
     static WorkerDiedException died(String pool, Worker w, ExitStatus status, String tail) {
-        String why = w.killedFor != null
+        String why = w.killedFor() != null
                 ? "was killed by the pool (another job's deadline or cancel) while running the task"
                 : "died while running the task";
         return new WorkerDiedException(w + " of " + pool + " " + why + " (" + status + ")" + stderr(tail),
-                w.pid(), status, tail, null);
+                w.pid, status, tail, null);
     }
 
     /** {@code w}'s channel was corrupted ({@code why}) while it ran a job; it was killed. */
     static WorkerDiedException corrupted(String pool, Worker w, String why, ExitStatus status, String tail) {
         return new WorkerDiedException(w + " of " + pool + " was killed because its channel to the pool was corrupted"
                 + " while it ran the task (" + why + "; a task may have written to the worker's fd 4)"
-                + " (" + status + ")" + stderr(tail), w.pid(), status, tail, null);
+                + " (" + status + ")" + stderr(tail), w.pid, status, tail, null);
     }
 
     /** {@code w} ended before it was ready, with a failure that would repeat. */
     static WorkerDiedException couldNotStart(String pool, Worker w, ExitStatus status, String tail) {
         return new WorkerDiedException(w + " of " + pool + " could not start (" + status + ")" + stderr(tail)
-                + "; the pool is broken", w.pid(), status, tail, null);
+                + "; the pool is broken", w.pid, status, tail, null);
     }
 
     /** {@code w}'s channel was corrupted ({@code why}) before it was ready: by its initializer, which would do it again. */
     static WorkerDiedException corruptedAtStart(String pool, Worker w, String why, ExitStatus status, String tail) {
         return new WorkerDiedException(w + " of " + pool + " could not start: its channel to the pool was corrupted ("
                 + why + "; the initializer may have written to the worker's fd 4) (" + status + ")" + stderr(tail)
-                + "; the pool is broken", w.pid(), status, tail, null);
+                + "; the pool is broken", w.pid, status, tail, null);
     }
 
     /** Why {@code w} did not start, in one line, for a start that may pass next time. */
@@ -64,7 +64,7 @@ final class Failures {
             what = "(its failure could not be read: " + e.getMessage() + ")";
         }
         return new WorkerDiedException("the initializer of " + pool + " failed in " + w + ": " + what
-                + "; the pool is broken", w.pid(), null, "", cause);
+                + "; the pool is broken", w.pid, null, "", cause);
     }
 
     private static String stderr(String tail) {

@@ -52,14 +52,11 @@ final class JobQueue {
         giveBack(List.of(unit));
     }
 
-    /**
-     * The next job to give a worker, or null; skips those decided meanwhile (cancelled).
-     * {@code taskLeft} runs for each submitted task that leaves the queue.
-     */
-    Unit next(Runnable taskLeft) {
+    /** The next job to give a worker, or null; skips those decided meanwhile (cancelled). */
+    Unit next() {
         Unit u;
         while ((u = givenBack.poll()) != null) {
-            if (!u.settled) {
+            if (!u.isSettled()) {
                 return u;
             }
         }
@@ -68,8 +65,7 @@ final class JobQueue {
             if (head instanceof TaskUnit t) {
                 queue.poll();
                 tasks--;
-                taskLeft.run();
-                if (!t.settled) {
+                if (!t.isSettled()) {
                     return t;
                 }
             } else {
@@ -109,22 +105,20 @@ final class JobQueue {
     }
 
     /**
-     * Empties the queue: returns the units not decided yet (now settled); each map call still
-     * queued is passed to {@code leftOver} with its elements not handed out.
+     * Empties the queue: returns the units not decided yet, for the caller to decide; each map
+     * call still queued is passed to {@code leftOver} with its elements not handed out.
      */
     List<Unit> drain(Consumer<MapCall> leftOver) {
         List<Unit> out = new ArrayList<>();
         for (Unit u : givenBack) {
-            if (!u.settled) {
-                u.settled = true;
+            if (!u.isSettled()) {
                 out.add(u);
             }
         }
         givenBack.clear();
         for (Object o : queue) {
             if (o instanceof TaskUnit t) {
-                if (!t.settled) {
-                    t.settled = true;
+                if (!t.isSettled()) {
                     out.add(t);
                 }
             } else {

@@ -8,8 +8,10 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Spliterators;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -22,11 +24,16 @@ public final class Maps {
      * Applies {@code fn} to every input in the pool's workers; returns the results in input
      * order once all are settled, or throws the failure of the lowest index.
      *
-     * @param chunkSize elements per job, or 0 for one job per element
-     * @throws IllegalArgumentException if the function or an input cannot be serialized
+     * @param chunkSize elements per job (1 for one job per element)
+     * @throws IllegalArgumentException if {@code chunkSize} is less than 1, or the function or an
+     *     input cannot be serialized
+     * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
      */
     public static List<Object> map(PoolCore core, Function<?, ?> fn, List<?> inputs, int chunkSize)
             throws InterruptedException {
+        if (nothingToDo(core, fn, inputs, chunkSize)) {
+            return List.of();
+        }
         MapCall call = prepare(core, fn, inputs, chunkSize, true);
         core.submit(call);
         try {
@@ -45,8 +52,15 @@ public final class Maps {
     /**
      * Applies {@code fn} to every input in the pool's workers; the results come in the order
      * they are ready, as the stream is read. Closing the stream cancels the elements not started.
+     *
+     * @throws IllegalArgumentException if {@code chunkSize} is less than 1, or the function or an
+     *     input cannot be serialized
+     * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
      */
     public static Stream<Object> mapUnordered(PoolCore core, Function<?, ?> fn, List<?> inputs, int chunkSize) {
+        if (nothingToDo(core, fn, inputs, chunkSize)) {
+            return Stream.empty();
+        }
         MapCall call = prepare(core, fn, inputs, chunkSize, false);
         core.submit(call);
         Iterator<Object> results = new Iterator<>() {
@@ -79,6 +93,19 @@ public final class Maps {
         };
         return StreamSupport.stream(Spliterators.spliterator(results, call.size, 0), false)
                 .onClose(() -> core.cancel(call));
+    }
+
+    /** Checks the arguments of a map; true if there are no inputs (and so nothing to do). */
+    private static boolean nothingToDo(PoolCore core, Function<?, ?> fn, List<?> inputs, int chunkSize) {
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(inputs, "inputs");
+        if (chunkSize < 1) {
+            throw new IllegalArgumentException("chunkSize must be at least 1: " + chunkSize);
+        }
+        if (core.isShutdown()) {
+            throw new RejectedExecutionException(core.config().name() + " is shut down: it takes no new tasks");
+        }
+        return inputs.isEmpty();
     }
 
     private static MapCall prepare(PoolCore core, Function<?, ?> fn, List<?> inputs, int chunkSize, boolean ordered) {

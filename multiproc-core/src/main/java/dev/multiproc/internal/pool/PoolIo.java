@@ -4,21 +4,24 @@ import dev.multiproc.internal.engine.Engine;
 import dev.multiproc.internal.posix.Epoll;
 import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
-import dev.multiproc.internal.wire.Protocol;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The pool's one thread: it waits on an epoll set of its own for the workers' answers and for
- * events posted to it (a worker's exit, a deadline), takes each turn to the pool under its lock,
- * and then delivers the outcomes itself.
+ * The pool's one thread: it waits on an epoll set of its own for the pipes it watches (the
+ * workers' answers) and for wake-ups (events posted to the pool: a worker's exit, a deadline),
+ * takes each turn through its {@link Turn} callback, and then runs what the turn left to do
+ * after it (delivering the outcomes) itself.
  *
  * <h2>Why a thread of its own</h2>
  * A wake-up of a parked thread costs tens of microseconds on a virtual machine when the thread
@@ -43,38 +46,51 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * thread then waits for ever for a carrier, together with every thread queued behind it on the
  * pool's lock. The pool's faults are handled by this thread and the engine's event thread
  * alone, so a pool outlives a shortage it could not have started in.
+ *
+ * @param <T> what a watched pipe stands for (a worker)
  */
-final class PoolIo {
+final class PoolIo<T> {
     private static final long STUCK_NANOS = 500_000_000L;
     private static final long WAKE_TOKEN = 0;
 
-    /** Something to do on the pool's thread, under the pool's lock. */
+    /** One turn, on the pool's thread. */
     @FunctionalInterface
-    interface Event {
-        void run(Batch batch);
+    interface Turn<T> {
+        /**
+         * Takes a turn: {@code readable} are the watched pipes that have something to read (none
+         * if only woken). Returns what to do after the turn, which may take long (deliveries).
+         */
+        Runnable take(List<T> readable);
     }
 
-    private final PoolCore core;
+    /** A watched pipe: its fd, and what it stands for. */
+    private record Watched<T>(int fd, T what) {}
+
+    private final Turn<T> turn;
     private final String name;
     private final int epfd;
     private final int wakeFd;
     private final MemorySegment one = Arena.ofAuto().allocate(ValueLayout.JAVA_LONG);
-    private final ConcurrentLinkedQueue<Event> mailbox = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Runnable> errands = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
-    private final Map<Long, Worker> workers = new ConcurrentHashMap<>();
-    private final java.util.Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Watched<T>> watched = new ConcurrentHashMap<>();
+    private final AtomicLong tokens = new AtomicLong(WAKE_TOKEN);
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     /** The pool's thread runs users' stages: the builder's context class loader, for the pool's life only. */
     private final ClassLoader loader = Thread.currentThread().getContextClassLoader();
     private volatile Thread reader;
     private volatile Thread delivering;
     private volatile long deliveringSince;
     private volatile boolean stopped;
+    /** The reading thread pauses (see {@link #pauseAfterTurn}); a wake-up ends the pause. */
+    private volatile boolean pausing;
+    /** The pause the current turn asked for; the reading thread's own. */
+    private long pauseNanos;
     private boolean closed;
     private int generation;
 
-    PoolIo(PoolCore core, String name) throws ErrnoException {
-        this.core = core;
+    PoolIo(String name, Turn<T> turn) throws ErrnoException {
+        this.turn = turn;
         this.name = name;
         this.epfd = Epoll.epoll_create1();
         int wake = -1;
@@ -105,28 +121,91 @@ final class PoolIo {
         t.start();
     }
 
-    /** Starts reading {@code worker}'s answers. */
-    void register(Worker worker) throws ErrnoException {
-        workers.put(worker.id, worker);
-        Epoll.epoll_ctl(epfd, Epoll.EPOLL_CTL_ADD, worker.jvm.answers().number(), Epoll.EPOLLIN, worker.id);
+    /**
+     * Watches {@code fd}, which stands for {@code what}: the next turns get {@code what} when it
+     * has something to read. Returns the token that {@link #unwatch} takes.
+     */
+    long watch(int fd, T what) throws ErrnoException {
+        long token = tokens.incrementAndGet();
+        watched.put(token, new Watched<>(fd, what));
+        try {
+            Epoll.epoll_ctl(epfd, Epoll.EPOLL_CTL_ADD, fd, Epoll.EPOLLIN, token);
+        } catch (ErrnoException e) {
+            watched.remove(token);
+            throw e;
+        }
+        return token;
     }
 
-    /** Stops reading {@code worker}'s answers; before its pipe is closed. */
-    void unregister(Worker worker) {
-        if (workers.remove(worker.id) != null) {
+    /** Stops watching what {@code token} stands for; before its pipe is closed. Does nothing for an unknown token. */
+    synchronized void unwatch(long token) {
+        Watched<T> w = watched.remove(token);
+        if (w != null && !closed) { // closed: its number may be another epoll set's now
             try {
-                Epoll.epoll_ctl(epfd, Epoll.EPOLL_CTL_DEL, worker.jvm.answers().number(), 0, worker.id);
+                Epoll.epoll_ctl(epfd, Epoll.EPOLL_CTL_DEL, w.fd(), 0, token);
             } catch (ErrnoException e) {
                 // closed already: epoll forgot it
             }
         }
     }
 
-    /** Runs {@code event} on the pool's thread, under the pool's lock, soon. From any thread. */
-    void post(Event event) {
-        mailbox.add(event);
+    /**
+     * Stops watching what {@code token} stands for until {@link #unmute}, keeping it registered:
+     * nothing it does (end of file included) wakes the pool's thread meanwhile.
+     */
+    void mute(long token) {
+        modify(token, Epoll.EPOLLONESHOT); // no event asked for, and none delivered
+    }
+
+    /** Watches what {@code token} stands for again, after {@link #mute}; what is there to read wakes the pool's thread. */
+    void unmute(long token) {
+        modify(token, Epoll.EPOLLIN);
+    }
+
+    private synchronized void modify(long token, int events) {
+        Watched<T> w = watched.get(token);
+        if (w != null && !closed) { // closed: its number may be another epoll set's now
+            try {
+                Epoll.epoll_ctl(epfd, Epoll.EPOLL_CTL_MOD, w.fd(), events, token);
+            } catch (ErrnoException e) {
+                // unwatched meanwhile: nothing to change
+            }
+        }
+    }
+
+    /** Makes the pool's thread take a turn soon (for events posted to the pool). From any thread. */
+    void wake() {
         if (wakePending.compareAndSet(false, true)) {
-            wake();
+            signal();
+        }
+        if (pausing) {
+            LockSupport.unpark(reader);
+        }
+    }
+
+    /**
+     * From the turn: after this turn and its deliveries, the reading thread may leave what it
+     * watches unread for {@code nanos} (0 for not at all); a wake-up ends the pause at once.
+     */
+    void pauseAfterTurn(long nanos) {
+        pauseNanos = nanos;
+    }
+
+    /** Leaves what is watched unread for the pause the turn asked for, unless something is posted. */
+    private void pause() {
+        long nanos = pauseNanos;
+        pauseNanos = 0;
+        if (nanos <= 0) {
+            return;
+        }
+        pausing = true; // then wakePending: a wake() either sees this or is seen here
+        try {
+            long until = System.nanoTime() + nanos;
+            while (!wakePending.get() && errands.isEmpty() && !stopped && (nanos = until - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(this, nanos);
+            }
+        } finally {
+            pausing = false;
         }
     }
 
@@ -137,12 +216,10 @@ final class PoolIo {
      */
     void errand(Runnable errand) {
         errands.add(errand);
-        if (wakePending.compareAndSet(false, true)) {
-            wake();
-        }
+        wake();
     }
 
-    private synchronized void wake() {
+    private synchronized void signal() {
         if (!closed) {
             try {
                 Fds.write(wakeFd, one);
@@ -158,7 +235,8 @@ final class PoolIo {
         if (reader == null) {
             close();
         } else {
-            wake();
+            signal();
+            LockSupport.unpark(reader);
         }
     }
 
@@ -170,7 +248,7 @@ final class PoolIo {
     private void run() {
         Thread me = Thread.currentThread();
         threads.add(me);
-        List<Worker> readable = new ArrayList<>();
+        List<T> readable = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment events = arena.allocate(Epoll.EVENT, 64);
             MemorySegment counter = arena.allocate(ValueLayout.JAVA_LONG);
@@ -193,30 +271,28 @@ final class PoolIo {
                         }
                         wakePending.set(false);
                     } else {
-                        Worker w = workers.get(token);
+                        Watched<T> w = watched.get(token);
                         if (w != null) {
-                            readable.add(w);
+                            readable.add(w.what());
                         }
                     }
                 }
-                Batch batch = core.newBatch();
+                Runnable after = null;
                 try {
-                    List<List<Protocol.Frame>> answers = new ArrayList<>(readable.size());
-                    for (Worker w : readable) {
-                        answers.add(w.readAnswers());
-                    }
-                    core.turn(batch, readable, answers, mailbox);
+                    after = turn.take(readable);
                 } catch (RuntimeException | Error e) {
                     // A bug of ours must not stop the pool's only reader: say it, go on.
                     System.getLogger(PoolIo.class.getName()).log(System.Logger.Level.ERROR, name + ": a turn failed", e);
                 }
-                batch.send();
                 deliveringSince = System.nanoTime();
                 delivering = me;
-                batch.deliver();
+                if (after != null) {
+                    after.run();
+                }
                 delivering = null;
                 deliveringSince = 0;
                 runErrands();
+                pause();
             }
         } finally {
             threads.remove(me);

@@ -23,6 +23,7 @@ public final class Errno {
     public static final int ENOEXEC = 8;
     public static final int EPIPE = 32;
     public static final int ENOSYS = 38;
+    public static final int EMSGSIZE = 90;
     public static final int ETIMEDOUT = 110;
 
     private static final String[] NAMES = {
@@ -36,6 +37,7 @@ public final class Errno {
     /** Names of the numbers past {@link #NAMES} that the library meets. */
     private static String nameAbove(int errno) {
         return switch (errno) {
+            case EMSGSIZE -> "EMSGSIZE";
             case ETIMEDOUT -> "ETIMEDOUT";
             default -> "errno " + errno;
         };
