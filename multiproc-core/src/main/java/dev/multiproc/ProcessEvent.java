@@ -2,6 +2,7 @@ package dev.multiproc;
 
 import dev.multiproc.internal.ipc.FutexWait;
 import dev.multiproc.internal.ipc.Members;
+import dev.multiproc.internal.io.Readiness;
 import dev.multiproc.internal.ipc.SharedObject;
 import java.io.ObjectStreamException;
 import java.io.Serial;
@@ -21,7 +22,7 @@ import java.time.Duration;
  * process, and the count of a process that ends is taken back. A waiter sleeps in the kernel
  * ({@code futex}), a virtual thread without holding its carrier.
  */
-public final class ProcessEvent implements AutoCloseable, Serializable {
+public final class ProcessEvent implements Waitable, AutoCloseable, Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
@@ -131,6 +132,25 @@ public final class ProcessEvent implements AutoCloseable, Serializable {
     /** True once this process closed the event. */
     public boolean isClosed() {
         return core.isClosed();
+    }
+
+    /** For {@link Multiproc#waitReady}: ready when set (or closed here), watched through {@link #whenSet}. */
+    Readiness readiness() {
+        return new Readiness() {
+            @Override
+            public boolean isReady() {
+                return isClosed() || isSet();
+            }
+
+            @Override
+            public Watch watch(Runnable wake) {
+                if (isClosed()) {
+                    wake.run();
+                    return () -> { };
+                }
+                return whenSet(wake)::cancel;
+            }
+        };
     }
 
     /**

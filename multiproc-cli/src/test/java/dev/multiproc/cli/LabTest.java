@@ -29,11 +29,11 @@ class LabTest {
                 failed.add(m.group(1) + " " + m.group(2) + ": " + m.group(3));
             }
         }
-        assertEquals(13, rows, "the lab has a row for each claim of the seeds:\n" + json + r.stderrText());
+        assertEquals(15, rows, "the lab has a row for each claim of the seeds:\n" + json + r.stderrText());
         assertTrue(failed.isEmpty(), "rows that did not hold: " + failed);
         assertTrue(json.contains("\"ok\": true"), json);
         assertEquals(0, r.exitStatus().returncode(), r.stderrText());
-        assertTrue(r.stderrText().contains("[13/13]"), "progress is shown while it runs: " + r.stderrText());
+        assertTrue(r.stderrText().contains("[15/15]"), "progress is shown while it runs: " + r.stderrText());
     }
 
     @Test

@@ -174,7 +174,7 @@ final class ClassPathShipment implements AutoCloseable {
         MemberCall call = new MemberCall(op, client, 0, body, key);
         byte[] response;
         try {
-            response = control.submitToMember(call, member).get(5, TimeUnit.MINUTES);
+            response = control.submitToMember(call, member).get(2, TimeUnit.MINUTES);
         } catch (ExecutionException e) {
             throw new MultiprocException("member " + member.getAddress() + " failed while it took the class path: "
                     + e.getCause(), e.getCause());
@@ -182,7 +182,7 @@ final class ClassPathShipment implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new MultiprocException("interrupted while the class path was shipped", e);
         } catch (TimeoutException e) {
-            throw new MultiprocException("member " + member.getAddress() + " did not take the class path in 5 minutes",
+            throw new MultiprocException("member " + member.getAddress() + " did not answer within 2 minutes while it took the class path",
                     e);
         }
         return Reply.verifiedOrRefusal(response, key, call.header(), member.getAddress().toString());

@@ -426,7 +426,7 @@ public final class ClusterPool implements WorkerPool {
     public int workers() {
         int n = 0;
         for (Member m : members()) {
-            if (m.state().equals("ready")) {
+            if (m.state().equals("ready")) { // the others say why after a colon
                 n += m.workers();
             }
         }
@@ -446,6 +446,7 @@ public final class ClusterPool implements WorkerPool {
      * @param workers how many of this pool's tasks it runs at once
      * @param running how many of this pool's tasks run there now
      * @param state {@code shipping}, {@code ready}, {@code refused}, {@code failed} or {@code dead}
+     *     (the last three followed by why)
      */
     public record Member(String address, String id, int workers, int running, String state) {}
 

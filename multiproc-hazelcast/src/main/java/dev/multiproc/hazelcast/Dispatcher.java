@@ -175,15 +175,30 @@ final class Dispatcher {
     private void ship(Slot slot) {
         State next = State.READY;
         RuntimeException problem = null;
-        try {
-            shipper.shipTo(slot.member);
-        } catch (ClusterKeyException e) {
-            next = State.REFUSED;
-            problem = e;
-        } catch (RuntimeException e) {
-            next = memberGone(e) ? State.DEAD : State.FAILED;
-            problem = e instanceof MultiprocException ? e
-                    : new MultiprocException("cannot offer the class path to member " + slot.name + ": " + e, e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                shipper.shipTo(slot.member);
+                next = State.READY;
+                problem = null;
+                break;
+            } catch (ClusterKeyException e) {
+                next = State.REFUSED;
+                problem = e;
+                break;
+            } catch (RuntimeException e) {
+                next = memberGone(e) ? State.DEAD : State.FAILED;
+                problem = e instanceof MultiprocException ? e
+                        : new MultiprocException("cannot offer the class path to member " + slot.name + ": " + e, e);
+            }
+            if (next == State.DEAD || attempt == 3 || !stillShipping(slot)) {
+                break;
+            }
+            try {
+                Thread.sleep(500L * attempt); // a member that has just joined may not be reachable yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         List<Send> sends;
         List<Outcome> outcomes = new ArrayList<>();
@@ -201,6 +216,15 @@ final class Dispatcher {
         }
         send(sends);
         deliver(outcomes);
+    }
+
+    private boolean stillShipping(Slot slot) {
+        lock.lock();
+        try {
+            return slot.state == State.SHIPPING && slots.get(slot.member.getUuid()) == slot;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void removed(Member m) {
@@ -298,8 +322,10 @@ final class Dispatcher {
         try {
             List<MemberView> all = new ArrayList<>();
             for (Slot s : slots.values()) {
+                String state = s.state.name().toLowerCase(java.util.Locale.ROOT);
                 all.add(new MemberView(s.member.getAddress().getHost() + ":" + s.member.getAddress().getPort(),
-                        s.member.getUuid().toString(), s.capacity, s.inFlight.size(), s.state.name().toLowerCase()));
+                        s.member.getUuid().toString(), s.capacity, s.inFlight.size(),
+                        s.problem == null || s.state == State.READY ? state : state + ": " + s.problem.getMessage()));
             }
             return all;
         } finally {

@@ -71,7 +71,8 @@ class ClusterFailureTest {
             Set<Long> members = new HashSet<>();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (!joining.isDone() || !members.contains(joining.join().pid())) {
-                assertTrue(System.nanoTime() < deadline, "the new member ran a task: " + members);
+                assertTrue(System.nanoTime() < deadline, "the new member ran a task: " + members + ", members "
+                        + pool.members());
                 List<CompletableFuture<Long>> batch = IntStream.range(0, 8).mapToObj(i -> pool.submit(() -> {
                     Thread.sleep(100);
                     return memberPid();

@@ -44,7 +44,9 @@ public final class LabCommand implements Callable<Integer> {
                 new SignalsToChild(),
                 new PopenStyle(),
                 new ExitVersusHalt(),
-                new WaitAfterReap());
+                new WaitAfterReap(),
+                new LockHolderKilled(),
+                new ProducerKilledMidPut());
     }
 
     @Override

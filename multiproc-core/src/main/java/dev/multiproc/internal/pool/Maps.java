@@ -96,7 +96,7 @@ public final class Maps {
     }
 
     /** Checks the arguments of a map; true if there are no inputs (and so nothing to do). */
-    private static boolean nothingToDo(PoolCore core, Function<?, ?> fn, List<?> inputs, int chunkSize) {
+    static boolean nothingToDo(PoolCore core, Function<?, ?> fn, List<?> inputs, int chunkSize) {
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(inputs, "inputs");
         if (chunkSize < 1) {
@@ -109,13 +109,25 @@ public final class Maps {
     }
 
     private static MapCall prepare(PoolCore core, Function<?, ?> fn, List<?> inputs, int chunkSize, boolean ordered) {
-        byte[] function;
+        return prepare(core, function(fn), fn.getClass().getClassLoader(), inputs, 0, chunkSize, ordered);
+    }
+
+    /** {@code fn} serialized for the workers. */
+    static byte[] function(Function<?, ?> fn) {
         try {
             Serial.Bytes bytes = Serial.serialize(fn, "function");
-            function = Arrays.copyOf(bytes.bytes(), bytes.length());
+            return Arrays.copyOf(bytes.bytes(), bytes.length());
         } catch (Serial.NotSerializable e) {
             throw new IllegalArgumentException("the function cannot be sent to a worker JVM: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A call of {@code function} over {@code inputs}, encoded here; {@code firstIndex} is the
+     * index of the first of them among all the caller gave, for the messages.
+     */
+    static MapCall prepare(PoolCore core, byte[] function, ClassLoader loader, List<?> inputs, long firstIndex,
+            int chunkSize, boolean ordered) {
         int n = inputs.size();
         WireBuffer args = new WireBuffer(n * 6 + 16);
         int[] offsets = new int[n + 1];
@@ -128,8 +140,8 @@ public final class Maps {
             try {
                 Values.encode(input, args, "input");
             } catch (Serial.NotSerializable e) {
-                throw new IllegalArgumentException("element " + i + " of the inputs cannot be sent to a worker JVM: "
-                        + e.getMessage(), e);
+                throw new IllegalArgumentException("element " + (firstIndex + i) + " of the inputs cannot be sent to"
+                        + " a worker JVM: " + e.getMessage(), e);
             }
             i++;
         }
@@ -137,7 +149,7 @@ public final class Maps {
             throw new IllegalArgumentException("the inputs changed size while they were read: " + i + " of " + n);
         }
         offsets[n] = args.length();
-        return new MapCall(core.newFunctionId(), function, fn.getClass().getClassLoader(),
+        return new MapCall(core.newFunctionId(), function, loader,
                 Arrays.copyOf(args.array(), args.length()), offsets, chunkSize > 1 ? chunkSize : 0, ordered);
     }
 
