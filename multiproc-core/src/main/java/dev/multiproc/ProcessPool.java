@@ -71,7 +71,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Stages chained on its futures without {@code Async} run on that thread when the task ends;
  * one that blocks for long makes the pool start another thread to read answers meanwhile.
  */
-public final class ProcessPool extends PoolMaps implements ExecutorService {
+public final class ProcessPool extends PoolMaps implements WorkerPool {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private final PoolCore core;

@@ -14,8 +14,10 @@ import java.io.Serial;
  * and the message says so), and of every task when the pool cannot start its workers for a
  * reason that would repeat (a JVM option the JVM refuses, an initializer that throws: then the
  * cause is its exception).
+ *
+ * <p>On a cluster, the death of the member that ran the task is a {@link MemberDiedException}.
  */
-public final class WorkerDiedException extends ChildFailedException {
+public class WorkerDiedException extends ChildFailedException {
     @Serial
     private static final long serialVersionUID = 1L;
 
@@ -36,7 +38,7 @@ public final class WorkerDiedException extends ChildFailedException {
         this.workerPid = workerPid;
     }
 
-    /** The process id the worker had. */
+    /** The process id the worker had, or -1 if it is not known here (a member's death). */
     public long workerPid() {
         return workerPid;
     }

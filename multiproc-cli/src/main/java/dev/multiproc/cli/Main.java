@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "multiproc 0.1.0",
         description = "Processes for Java, the way Python's os, subprocess and multiprocessing do them, and better.",
-        subcommands = {LabCommand.class, RunCommand.class, TreeCommand.class})
+        subcommands = {LabCommand.class, RunCommand.class, TreeCommand.class, MemberCommand.class})
 public final class Main {
     private Main() {}
 

@@ -12,11 +12,15 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every Java example in the README must compile against the library: a stale example fails the build. */
+/**
+ * Every Java example in the README must compile against the library (the core, and for the
+ * cluster example the cluster module): a stale example fails the build.
+ */
 class ReadmeExamplesCompileTest {
     private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
     private static final String IMPORTS = """
             import dev.multiproc.*;
+            import dev.multiproc.hazelcast.*;
             import java.io.*;
             import java.nio.charset.StandardCharsets;
             import java.nio.file.*;
@@ -39,7 +43,24 @@ class ReadmeExamplesCompileTest {
             units.add(new JavaSources.Unit(name, wrap(name, m.group(1))));
         }
         assertTrue(units.size() >= 3, "the README should show run(), communicate() and a pipeline");
-        assertEquals("", JavaSources.compile(units, JavaSources.coreArtifact(), out));
+        assertEquals("", JavaSources.compile(units, clusterClassPath(), out));
+    }
+
+    /** The README's cluster example is {@code examples/SumOfSquares.java}, which its command compiles and runs. */
+    @Test
+    void theClusterExampleInTheReadme_isTheExampleFile_andCompiles() throws Exception {
+        String readme = Files.readString(Path.of(System.getProperty("multiproc.readme")));
+        String file = Files.readString(Path.of(System.getProperty("multiproc.examples"), "SumOfSquares.java"));
+        String body = file.substring(file.indexOf("class SumOfSquares"));
+        assertTrue(readme.contains("```java\n" + body + "```"), "the README shows examples/SumOfSquares.java");
+        assertEquals("", JavaSources.compile(List.of(new JavaSources.Unit("SumOfSquares", file)), clusterClassPath(),
+                out));
+    }
+
+    /** The core's jar, the cluster module's and Hazelcast's: what a user of ClusterPool compiles against. */
+    private static Path clusterClassPath() {
+        return Path.of(String.join(java.io.File.pathSeparator, JavaSources.coreArtifact().toString(),
+                System.getProperty("multiproc.hazelcast"), System.getProperty("hazelcast.jar")));
     }
 
     /** An example is either whole classes (it declares one) or statements, which go into a method. */

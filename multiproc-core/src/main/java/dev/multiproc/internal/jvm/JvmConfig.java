@@ -32,9 +32,16 @@ public final class JvmConfig {
     private final SerialLimits limits;
     private final boolean warmSpare;
     private final Duration signalGrace;
+    private final List<String> classPath;
 
     private JvmConfig(String name, ChildSettings child, List<String> jvmOptions, Map<String, String> systemProperties,
                       SerialLimits limits, boolean warmSpare, Duration signalGrace) {
+        this(name, child, jvmOptions, systemProperties, limits, warmSpare, signalGrace, null);
+    }
+
+    private JvmConfig(String name, ChildSettings child, List<String> jvmOptions, Map<String, String> systemProperties,
+                      SerialLimits limits, boolean warmSpare, Duration signalGrace, List<String> classPath) {
+        this.classPath = classPath;
         this.name = name;
         this.child = child;
         this.jvmOptions = jvmOptions;
@@ -61,20 +68,22 @@ public final class JvmConfig {
 
     /** With the name {@code name}: not empty, without NUL. */
     public JvmConfig withName(String name) {
-        return new JvmConfig(Checks.name(name), child, jvmOptions, systemProperties, limits, warmSpare, signalGrace);
+        return new JvmConfig(Checks.name(name), child, jvmOptions, systemProperties, limits, warmSpare, signalGrace,
+                classPath);
     }
 
     /** With the child settings {@code child}. */
     public JvmConfig withChild(ChildSettings child) {
         return new JvmConfig(name, Objects.requireNonNull(child, "child"), jvmOptions, systemProperties, limits,
-                warmSpare, signalGrace);
+                warmSpare, signalGrace, classPath);
     }
 
     /** With {@code options} after the options given before. */
     public JvmConfig withJvmOptions(String... options) {
         List<String> all = new ArrayList<>(jvmOptions);
         all.addAll(Checks.jvmOptions(options));
-        return new JvmConfig(name, child, List.copyOf(all), systemProperties, limits, warmSpare, signalGrace);
+        return new JvmConfig(name, child, List.copyOf(all), systemProperties, limits, warmSpare, signalGrace,
+                classPath);
     }
 
     /** With the system property {@code key} set to {@code value} in the child. */
@@ -83,24 +92,40 @@ public final class JvmConfig {
         Checks.noNul(Objects.requireNonNull(value, "value"), "the value of system property " + key);
         Map<String, String> all = new LinkedHashMap<>(systemProperties);
         all.put(key, value);
-        return new JvmConfig(name, child, jvmOptions, Collections.unmodifiableMap(all), limits, warmSpare, signalGrace);
+        return new JvmConfig(name, child, jvmOptions, Collections.unmodifiableMap(all), limits, warmSpare, signalGrace,
+                classPath);
     }
 
     /** With the deserialization filter {@code pattern} (see {@link SerialLimits#parse}). */
     public JvmConfig withDeserializationFilter(String pattern) {
         SerialLimits parsed = SerialLimits.parse(Objects.requireNonNull(pattern, "pattern"));
-        return new JvmConfig(name, child, jvmOptions, systemProperties, parsed, warmSpare, signalGrace);
+        return new JvmConfig(name, child, jvmOptions, systemProperties, parsed, warmSpare, signalGrace, classPath);
     }
 
     /** With a warm spare kept for the next start, or not. */
     public JvmConfig withWarmSpare(boolean warmSpare) {
-        return new JvmConfig(name, child, jvmOptions, systemProperties, limits, warmSpare, signalGrace);
+        return new JvmConfig(name, child, jvmOptions, systemProperties, limits, warmSpare, signalGrace, classPath);
     }
 
     /** With {@code grace}, not negative: how long a child that is not a daemon is awaited under a signal. */
     public JvmConfig withSignalGrace(Duration grace) {
         return new JvmConfig(name, child, jvmOptions, systemProperties, limits, warmSpare,
-                Checks.notNegative(grace, "grace"));
+                Checks.notNegative(grace, "grace"), classPath);
+    }
+
+    /**
+     * With {@code entries} as the child's class path instead of this JVM's (the library's own jar
+     * or folder still comes first, so that the child finds its main class): for the workers of a
+     * cluster member, which run another JVM's classes. Internal: no builder offers it.
+     */
+    public JvmConfig withClassPath(List<String> entries) {
+        return new JvmConfig(name, child, jvmOptions, systemProperties, limits, warmSpare, signalGrace,
+                List.copyOf(entries));
+    }
+
+    /** The class path given by {@link #withClassPath}, or null for this JVM's. */
+    public List<String> classPath() {
+        return classPath;
     }
 
     /** The name, or null if none was given yet. */
@@ -166,6 +191,7 @@ public final class JvmConfig {
     @Override
     public String toString() {
         return "JvmConfig[" + name + ", " + child + ", options=" + jvmOptions + ", properties=" + systemProperties
-                + ", warmSpare=" + warmSpare + ", signalGrace=" + signalGrace + "]";
+                + ", warmSpare=" + warmSpare + ", signalGrace=" + signalGrace
+                + (classPath == null ? "" : ", classPath=" + classPath) + "]";
     }
 }

@@ -40,7 +40,7 @@ record LaunchSpec(List<String> argv, ChildSettings settings, boolean tailStderr)
         argv.addAll(AotCache.options(runtime, options, config.child()));
         argv.addAll(StartFlags.defaults(options));
         argv.addAll(runtime.accessOptions());
-        List<String> classPath = classPath(runtime);
+        List<String> classPath = config.classPath() == null ? classPath(runtime) : given(config.classPath());
         if (!classPath.isEmpty()) {
             argv.add("-cp");
             argv.add(AbsolutePaths.list(String.join(File.pathSeparator, classPath)));
@@ -79,6 +79,27 @@ record LaunchSpec(List<String> argv, ChildSettings settings, boolean tailStderr)
         return LaunchRequest.ofText(Child.Kind.JVM, name, command, settings.withDaemon(daemon))
                 .withChannel(Protocol.TO_CHILD_FD, true)
                 .withChannel(Protocol.FROM_CHILD_FD, false);
+    }
+
+    /**
+     * A class path given for the child ({@link JvmConfig#withClassPath}), after the library's own
+     * jar or folder, which holds the child's main class (on the module path, the library is
+     * there already).
+     */
+    static List<String> given(List<String> entries) {
+        List<String> cp = new ArrayList<>();
+        if (!ChildMain.class.getModule().isNamed()) {
+            java.security.CodeSource source = ChildMain.class.getProtectionDomain().getCodeSource();
+            if (source != null && source.getLocation() != null) {
+                try {
+                    cp.add(java.nio.file.Path.of(source.getLocation().toURI()).toString());
+                } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                    // not a file: the entries must hold the library then
+                }
+            }
+        }
+        cp.addAll(entries);
+        return cp;
     }
 
     /**

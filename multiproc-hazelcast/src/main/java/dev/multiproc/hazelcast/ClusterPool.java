@@ -1,0 +1,651 @@
+package dev.multiproc.hazelcast;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.core.HazelcastInstance;
+import dev.multiproc.MultiprocException;
+import dev.multiproc.SerializableFunction;
+import dev.multiproc.SerializableRunnable;
+import dev.multiproc.Task;
+import dev.multiproc.WorkerPool;
+import dev.multiproc.internal.pool.RunnableCall;
+import dev.multiproc.internal.pool.UnstartedTask;
+import dev.multiproc.internal.wire.Serial;
+import dev.multiproc.internal.wire.SerialLimits;
+import dev.multiproc.internal.wire.Values;
+import dev.multiproc.internal.wire.WireBuffer;
+import java.io.Serializable;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Spliterators;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * A {@link WorkerPool} whose workers are the worker JVMs of the members of a Hazelcast cluster
+ * ({@link ClusterMember}, {@code ./multiproc member}): the same code as on a
+ * {@link dev.multiproc.ProcessPool}, run on many machines.
+ *
+ * <pre>{@code
+ * try (ClusterPool pool = ClusterPool.builder().addresses("127.0.0.1:5701").build()) {
+ *     List<Integer> squares = pool.map(x -> x * x, inputs, 1_000);
+ * }
+ * }</pre>
+ *
+ * <p>This JVM is a Hazelcast client. A task is serialized here as a local pool serializes it,
+ * runs in a worker JVM of a member, and its value or exception comes back as the worker's own
+ * bytes, read here as a local pool reads them: the exception's class, message, causes and the
+ * worker's stack trace survive. Members never read a user's object. This JVM's class path is
+ * shipped to each member on first use (each file once, by content hash), so a member needs none
+ * of the user's jars.
+ *
+ * <p><b>Failures.</b> As on a local pool, plus: a member is sent no more tasks than it has
+ * workers, the rest wait here; when a member dies, the tasks that were running there fail with a
+ * {@link dev.multiproc.MemberDiedException} naming it, nothing is run twice, and the tasks that
+ * wait go to the other members. Member death is noticed within 5 s. {@code taskTimeout} and
+ * {@code cancel(true)} kill the worker on its member. If this JVM dies or disconnects, its running
+ * tasks are killed on every member.
+ *
+ * <p><b>Security.</b> Every task, every class-path file and every answer is signed with the
+ * cluster key (HMAC-SHA256); a member runs nothing that is not. The traffic is not encrypted
+ * ({@code docs/cluster.md}).
+ */
+public final class ClusterPool implements WorkerPool {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final String RUNNABLE_ADVICE = "pass a SerializableRunnable (pool.execute(() -> ...) and"
+            + " pool.submit(() -> ...) do), cast the lambda to (Runnable & Serializable), or make its class"
+            + " implement Serializable";
+
+    private final String name;
+    private final HazelcastInstance client;
+    private final Dispatcher dispatcher;
+
+    private ClusterPool(String name, HazelcastInstance client, Dispatcher dispatcher) {
+        this.name = name;
+        this.client = client;
+        this.dispatcher = dispatcher;
+    }
+
+    /** A builder for a cluster pool; every setting has a default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---------------------------------------------------------------- tasks
+
+    @Override
+    public <T> CompletableFuture<T> submit(Task<T> task) {
+        Objects.requireNonNull(task, "task");
+        return call(task, new UnstartedTask(task), false, null);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> submit(Callable<T> task) {
+        Objects.requireNonNull(task, "task");
+        requireSerializable(task, "Callable", "write the lambda where a Task is expected (pool.submit(() -> ...)"
+                + " does), cast it to (Callable<T> & Serializable), or make its class implement Serializable");
+        return call(task, new UnstartedTask(task), false, null);
+    }
+
+    @Override
+    public CompletableFuture<Void> submit(SerializableRunnable task) {
+        Objects.requireNonNull(task, "task");
+        return call(new RunnableCall(task), task, true, null);
+    }
+
+    @Override
+    public CompletableFuture<?> submit(Runnable task) {
+        return submit(task, null);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> submit(Runnable task, T result) {
+        Objects.requireNonNull(task, "task");
+        requireSerializable(task, "Runnable", RUNNABLE_ADVICE);
+        return call(new RunnableCall(task), task, true, result);
+    }
+
+    @Override
+    public void execute(SerializableRunnable command) {
+        Objects.requireNonNull(command, "command");
+        reportFailure(call(new RunnableCall(command), command, true, null));
+    }
+
+    @Override
+    public void execute(Runnable command) {
+        Objects.requireNonNull(command, "command");
+        requireSerializable(command, "Runnable", RUNNABLE_ADVICE);
+        reportFailure(call(new RunnableCall(command), command, true, null));
+    }
+
+    private void reportFailure(CompletableFuture<?> f) {
+        f.whenComplete((v, e) -> {
+            if (e != null && !(e instanceof CancellationException)) {
+                System.err.print("Exception in a task of " + name + " given to execute(): ");
+                e.printStackTrace();
+            }
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> call(Callable<?> task, Object original, boolean runnable, T result) {
+        byte[] payload = serialize(task, "task");
+        ClusterFuture<T> future = new ClusterFuture<>();
+        AnswerDecoder.Sink sink = new AnswerDecoder.Sink() {
+            @Override
+            public void value(int element, Object value) {
+                future.complete(runnable ? result : (T) value);
+            }
+
+            @Override
+            public void failure(int element, Throwable failure) {
+                future.completeExceptionally(failure);
+            }
+        };
+        Object user = original instanceof UnstartedTask u ? u.task() : original;
+        ClusterJob job = new ClusterJob(dispatcher.newId(), JobBody.CALL, payload, new byte[0], 1,
+                user.getClass().getClassLoader(), sink, original, true);
+        future.bind(dispatcher, job);
+        dispatcher.submit(job);
+        return future;
+    }
+
+    private static void requireSerializable(Object task, String kind, String advice) {
+        if (!(task instanceof Serializable)) {
+            throw new IllegalArgumentException("the task (" + task.getClass().getName() + ") is a " + kind
+                    + " that is not Serializable, so it cannot be sent to a worker JVM: " + advice);
+        }
+    }
+
+    private static byte[] serialize(Object value, String what) {
+        try {
+            Serial.Bytes bytes = Serial.serialize(value, what);
+            return Arrays.copyOf(bytes.bytes(), bytes.length());
+        } catch (Serial.NotSerializable e) {
+            throw new IllegalArgumentException("the " + what + " cannot be sent to a worker JVM: " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- map
+
+    @Override
+    public <A, R> List<R> map(SerializableFunction<A, R> fn, List<A> inputs) throws InterruptedException {
+        return map(fn, inputs, 1);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <A, R> List<R> map(SerializableFunction<A, R> fn, List<A> inputs, int chunkSize)
+            throws InterruptedException {
+        checkMap(fn, inputs, chunkSize);
+        if (inputs.isEmpty()) {
+            return List.of();
+        }
+        MapResults results = new MapResults(inputs.size(), true);
+        List<ClusterJob> chunks = chunks(fn, inputs, chunkSize, results);
+        dispatcher.submitAll(chunks);
+        try {
+            results.await();
+        } catch (InterruptedException e) {
+            chunks.forEach(c -> dispatcher.cancel(c, false));
+            throw e;
+        }
+        Throwable failure = results.firstFailure();
+        if (failure != null) {
+            throw unchecked(failure);
+        }
+        return (List<R>) results.results();
+    }
+
+    @Override
+    public <A, R> Stream<R> mapUnordered(SerializableFunction<A, R> fn, List<A> inputs) {
+        return mapUnordered(fn, inputs, 1);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <A, R> Stream<R> mapUnordered(SerializableFunction<A, R> fn, List<A> inputs, int chunkSize) {
+        checkMap(fn, inputs, chunkSize);
+        if (inputs.isEmpty()) {
+            return Stream.empty();
+        }
+        MapResults results = new MapResults(inputs.size(), false);
+        List<ClusterJob> chunks = chunks(fn, inputs, chunkSize, results);
+        dispatcher.submitAll(chunks);
+        Iterator<R> it = new Iterator<>() {
+            private int left = results.size();
+
+            @Override
+            public boolean hasNext() {
+                return left > 0;
+            }
+
+            @Override
+            public R next() {
+                if (left == 0) {
+                    throw new NoSuchElementException();
+                }
+                Object next;
+                try {
+                    next = results.next();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    chunks.forEach(c -> dispatcher.cancel(c, false));
+                    throw new CancellationException("interrupted while waiting for the results of mapUnordered");
+                }
+                left--;
+                if (next instanceof MapResults.Failed f) {
+                    throw unchecked(f.failure());
+                }
+                return (R) next;
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliterator(it, results.size(), 0), false)
+                .onClose(() -> chunks.forEach(c -> dispatcher.cancel(c, false)));
+    }
+
+    /** The function serialized once, the inputs encoded once, cut into jobs of {@code chunkSize}. */
+    private List<ClusterJob> chunks(SerializableFunction<?, ?> fn, List<?> inputs, int chunkSize, MapResults results) {
+        byte[] function = serialize(fn, "function");
+        int n = inputs.size();
+        WireBuffer args = new WireBuffer(n * 6 + 16);
+        int[] offsets = new int[n + 1];
+        int i = 0;
+        for (Object input : inputs) {
+            offsets[i] = args.length();
+            try {
+                Values.encode(input, args, "input");
+            } catch (Serial.NotSerializable e) {
+                throw new IllegalArgumentException("element " + i + " of the inputs cannot be sent to a worker JVM: "
+                        + e.getMessage(), e);
+            }
+            i++;
+        }
+        offsets[n] = args.length();
+        ClassLoader loader = fn.getClass().getClassLoader();
+        List<ClusterJob> jobs = new ArrayList<>();
+        for (int from = 0; from < n; from += chunkSize) {
+            int count = Math.min(chunkSize, n - from);
+            byte[] slice = Arrays.copyOfRange(args.array(), offsets[from], offsets[from + count]);
+            jobs.add(new ClusterJob(dispatcher.newId(), JobBody.CHUNK, function, slice, count, loader,
+                    results.chunk(from), null, false));
+        }
+        return jobs;
+    }
+
+    private void checkMap(SerializableFunction<?, ?> fn, List<?> inputs, int chunkSize) {
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(inputs, "inputs");
+        if (chunkSize < 1) {
+            throw new IllegalArgumentException("chunkSize must be at least 1: " + chunkSize);
+        }
+        if (dispatcher.isShutdown()) {
+            throw new RejectedExecutionException(name + " is shut down: it takes no new tasks");
+        }
+    }
+
+    private static RuntimeException unchecked(Throwable failure) {
+        if (failure instanceof RuntimeException r) {
+            return r;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        return new MultiprocException("a task failed: " + failure, failure);
+    }
+
+    // ---------------------------------------------------------------- invoke
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+        return Invocations.invokeAll(tasks, Long.MAX_VALUE, this::submit);
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        return Invocations.invokeAll(tasks, System.nanoTime() + unit.toNanos(timeout), this::submit);
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+        try {
+            return Invocations.invokeAny(tasks, Long.MAX_VALUE, this::submit);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no deadline, yet timed out", e);
+        }
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return Invocations.invokeAny(tasks, System.nanoTime() + unit.toNanos(timeout), this::submit);
+    }
+
+    // ---------------------------------------------------------------- lifetime
+
+    /** Takes no new tasks; those queued and running go on; then this JVM leaves the cluster. Does not wait. */
+    @Override
+    public void shutdown() {
+        dispatcher.shutdown();
+    }
+
+    /**
+     * Takes no new tasks, cancels those waiting here and kills the workers running the others.
+     *
+     * @return the tasks that had not been sent, as given (a {@code Callable} as a {@code Runnable}
+     *     that calls it)
+     */
+    @Override
+    public List<Runnable> shutdownNow() {
+        List<Runnable> tasks = new ArrayList<>();
+        for (Object o : dispatcher.shutdownNow()) {
+            tasks.add((Runnable) o);
+        }
+        return tasks;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return dispatcher.isShutdown();
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return dispatcher.isTerminated();
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return dispatcher.awaitTermination(unit.toNanos(timeout));
+    }
+
+    /**
+     * Shuts the pool down, waits until every task has run, and leaves the cluster. If interrupted,
+     * calls {@link #shutdownNow()}, goes on waiting, and keeps the interrupt.
+     */
+    @Override
+    public void close() {
+        boolean interrupted = false;
+        shutdown();
+        while (!isTerminated()) {
+            try {
+                awaitTermination(1, TimeUnit.DAYS);
+            } catch (InterruptedException e) {
+                if (!interrupted) {
+                    shutdownNow();
+                    interrupted = true;
+                }
+            }
+        }
+        client.shutdown();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------- about
+
+    /** The name given to the builder, or {@code ClusterPool-N}. */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * The members of the cluster as this pool sees them now: each one's address, id, workers (how
+     * many tasks of this pool it runs at once), tasks running, and state ({@code shipping} while
+     * it gets the class path, {@code ready}, {@code refused} for a key that differs,
+     * {@code failed}, {@code dead}).
+     */
+    public List<Member> members() {
+        List<Member> all = new ArrayList<>();
+        for (Dispatcher.MemberView v : dispatcher.members()) {
+            all.add(new Member(v.address(), v.id(), v.workers(), v.running(), v.state()));
+        }
+        return all;
+    }
+
+    /** How many tasks the ready members run at once, all together. */
+    public int workers() {
+        int n = 0;
+        for (Member m : members()) {
+            if (m.state().equals("ready")) { // the others say why after a colon
+                n += m.workers();
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterPool[" + name + ", " + dispatcher.describe() + "]";
+    }
+
+    /**
+     * A member as a {@link ClusterPool} sees it.
+     *
+     * @param address its {@code HOST:PORT}
+     * @param id its Hazelcast id
+     * @param workers how many of this pool's tasks it runs at once
+     * @param running how many of this pool's tasks run there now
+     * @param state {@code shipping}, {@code ready}, {@code refused}, {@code failed} or {@code dead}
+     *     (the last three followed by why)
+     */
+    public record Member(String address, String id, int workers, int running, String state) {}
+
+    /** Settings for a cluster pool; {@link #build()} connects with the settings of that moment. */
+    public static final class Builder {
+        private List<String> addresses = List.of("127.0.0.1:5701");
+        private String clusterName = "multiproc";
+        private Path clusterKey;
+        private int queueCapacity = Integer.MAX_VALUE;
+        private Duration taskTimeout;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private String name;
+        private SerialLimits limits = SerialLimits.defaults();
+        private List<Path> extraClassPath = List.of();
+
+        private Builder() {}
+
+        /**
+         * The limits results and exceptions are read with here, as for a
+         * {@link dev.multiproc.ProcessPool} ({@code maxbytes=...;maxdepth=...;maxrefs=...;maxarray=...},
+         * and class patterns); a result over them fails its task. Default: the library's defaults.
+         *
+         * @throws IllegalArgumentException if the pattern is malformed
+         */
+        public Builder deserializationFilter(String pattern) {
+            this.limits = SerialLimits.parse(Objects.requireNonNull(pattern, "pattern"));
+            return this;
+        }
+
+        /** Files shipped besides this JVM's class path; for tests. */
+        Builder extraClassPath(Path... files) {
+            this.extraClassPath = List.of(files);
+            return this;
+        }
+
+        /**
+         * The {@code HOST:PORT} of one or more members; the others are found through them.
+         * Default: {@code 127.0.0.1:5701}.
+         *
+         * @throws IllegalArgumentException if none is given, or one is not {@code HOST:PORT}
+         */
+        public Builder addresses(String... addresses) {
+            if (addresses.length == 0) {
+                throw new IllegalArgumentException("addresses needs at least one HOST:PORT");
+            }
+            List<String> all = new ArrayList<>();
+            for (String a : addresses) {
+                all.add(Addresses.check(a));
+            }
+            this.addresses = List.copyOf(all);
+            return this;
+        }
+
+        /**
+         * The cluster's name, as its members were given; default {@code multiproc}.
+         *
+         * @throws IllegalArgumentException if empty
+         */
+        public Builder clusterName(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("a cluster name cannot be empty: \"" + name + "\"");
+            }
+            this.clusterName = name;
+            return this;
+        }
+
+        /**
+         * The file that holds the cluster key (the members' key). Default: the environment
+         * variable {@code MULTIPROC_CLUSTER_KEY}, else (when every address is a loopback one)
+         * this user's {@code ~/.multiproc/cluster.key}.
+         */
+        public Builder clusterKey(Path file) {
+            this.clusterKey = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /**
+         * How many submitted tasks may wait here for a member; default no limit. When full,
+         * {@code submit} waits for room. {@code map} inputs are not counted.
+         *
+         * @throws IllegalArgumentException if less than 1
+         */
+        public Builder queueCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("queueCapacity must be at least 1: " + capacity);
+            }
+            this.queueCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * How long one task (a chunk of a map) may run in its worker; over it, the task fails
+         * with {@link dev.multiproc.TaskTimeoutException} and its member kills the worker.
+         * Default: no limit.
+         *
+         * @throws IllegalArgumentException if zero or negative
+         */
+        public Builder taskTimeout(Duration timeout) {
+            if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+                throw new IllegalArgumentException("taskTimeout must be positive: " + timeout);
+            }
+            this.taskTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How long {@link #build()} tries to reach a member; default 10 s.
+         *
+         * @throws IllegalArgumentException if zero or negative
+         */
+        public Builder connectTimeout(Duration timeout) {
+            if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+                throw new IllegalArgumentException("connectTimeout must be positive: " + timeout);
+            }
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The pool's name, for messages and threads; default {@code ClusterPool-N}.
+         *
+         * @throws IllegalArgumentException if empty
+         */
+        public Builder name(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("a pool's name cannot be empty: \"" + name + "\"");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Connects to the cluster, ships this JVM's class path to its members, and returns once
+         * one member is ready for tasks (or the connect timeout passed: tasks then wait for one).
+         *
+         * @throws ClusterUnreachableException if no member answered within the connect timeout
+         * @throws ClusterKeyException if every member refused this JVM's cluster key
+         * @throws IllegalArgumentException if there is no cluster key for a non-loopback address,
+         *     or the key file cannot be read
+         * @throws MultiprocException if the class path cannot be read; nothing is left running
+         */
+        public ClusterPool build() {
+            String poolName = name != null ? name : "ClusterPool-" + COUNTER.incrementAndGet();
+            ClusterKey key = ClusterKey.resolve(clusterKey, allLoopback(addresses),
+                    "a cluster pool that connects to " + addresses);
+            long timeoutNanos = taskTimeout == null ? 0 : taskTimeout.toNanos();
+            HazelcastSettings.quietLogging();
+            List<String> entries = new ArrayList<>(ClassPathShipment.current());
+            extraClassPath.forEach(p -> entries.add(p.toString()));
+            ClassPathShipment shipment = ClassPathShipment.of(entries, key, timeoutNanos);
+            HazelcastInstance client;
+            try {
+                client = HazelcastClient.newHazelcastClient(HazelcastSettings.client(clusterName, addresses,
+                        connectTimeout, poolName));
+            } catch (RuntimeException e) {
+                shipment.close();
+                throw new ClusterUnreachableException("no member of cluster \"" + clusterName + "\" could be reached at "
+                        + addresses + " within " + connectTimeout.toMillis() + " ms: " + e.getMessage(), e);
+            }
+            Dispatcher[] holder = new Dispatcher[1];
+            Dispatcher dispatcher = new Dispatcher(client, key, poolName, shipment.id(), timeoutNanos, queueCapacity,
+                    new AnswerDecoder(limits),
+                    member -> shipment.shipTo(member, client.getExecutorService(HazelcastSettings.CONTROL),
+                            holder[0].clientId()),
+                    () -> close(client, shipment)); // once terminated: leave the cluster
+            holder[0] = dispatcher;
+            try {
+                dispatcher.start();
+                dispatcher.awaitFirstMember(connectTimeout.toNanos());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close(client, shipment);
+                throw new MultiprocException("interrupted while " + poolName + " connected", e);
+            } catch (RuntimeException e) {
+                close(client, shipment);
+                throw e;
+            }
+            return new ClusterPool(poolName, client, dispatcher);
+        }
+
+        private static void close(HazelcastInstance client, ClassPathShipment shipment) {
+            try {
+                client.shutdown();
+            } finally {
+                shipment.close();
+            }
+        }
+
+        private static boolean allLoopback(List<String> addresses) {
+            for (String a : addresses) {
+                try {
+                    if (!InetAddress.getByName(a.substring(0, a.lastIndexOf(':'))).isLoopbackAddress()) {
+                        return false;
+                    }
+                } catch (UnknownHostException e) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}
