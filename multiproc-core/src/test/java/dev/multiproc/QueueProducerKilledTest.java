@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -93,10 +94,13 @@ class QueueProducerKilledTest {
             }
             ConcurrentHashMap<Integer, Boolean> seen = new ConcurrentHashMap<>();
             AtomicReference<Throwable> trouble = new AtomicReference<>();
+            // the consumer drains until the big producer is dead: were it to stop after the small
+            // messages, the queue would fill, and the big producer would wait for room, never mid-put
+            AtomicBoolean stop = new AtomicBoolean();
             CompletableFuture<Void> consumer = CompletableFuture.runAsync(() -> {
                 try {
                     int smallSeen = 0;
-                    while (smallSeen < 2 * SMALL_COUNT) {
+                    while (smallSeen < 2 * SMALL_COUNT || !stop.get()) {
                         // a timed take, which must come back in time whatever the producers do
                         byte[] m = q.poll(Duration.ofMillis(200)).orElse(null);
                         if (m == null) {
@@ -121,7 +125,8 @@ class QueueProducerKilledTest {
                             + q.size() + ", being put " + java.util.Arrays.toString(q.beingPut()) + ", consumer trouble "
                             + trouble.get() + ")");
             boolean caught = false;
-            for (int attempt = 0; attempt < 400 && !caught; attempt++) {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!caught && System.nanoTime() < until) {
                 Thread.sleep(ThreadLocalRandom.current().nextInt(0, 4));
                 big.signal(Signal.SIGSTOP);
                 Procs.await("the producer stopped", () -> Procs.status(big.pid(), "State").startsWith("T"));
@@ -132,6 +137,7 @@ class QueueProducerKilledTest {
             }
             big.kill();
             big.join();
+            stop.set(true);
             for (JvmProcess<Integer> p : small) {
                 assertEquals(SMALL_COUNT, p.result(), "a live producer finished");
             }
