@@ -1,6 +1,7 @@
 package dev.multiproc.internal.pool;
 
 import dev.multiproc.MultiprocException;
+import dev.multiproc.internal.wire.FdSlots;
 import dev.multiproc.internal.wire.Serial;
 import dev.multiproc.internal.wire.Values;
 import dev.multiproc.internal.wire.WireBuffer;
@@ -110,11 +111,17 @@ public final class Maps {
 
     private static MapCall prepare(PoolCore core, Function<?, ?> fn, List<?> inputs, int chunkSize, boolean ordered) {
         byte[] function;
+        FdSlots.Collected<Serial.Bytes> collected; // the fds its handles carry, sent with it (see Carried)
         try {
-            Serial.Bytes bytes = Serial.serialize(fn, "function");
+            collected = FdSlots.collecting(() -> Serial.serialize(fn, "function"));
+            Serial.Bytes bytes = collected.value();
             function = Arrays.copyOf(bytes.bytes(), bytes.length());
         } catch (Serial.NotSerializable e) {
             throw new IllegalArgumentException("the function cannot be sent to a worker JVM: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("serializing the function failed: " + e, e);
         }
         int n = inputs.size();
         WireBuffer args = new WireBuffer(n * 6 + 16);
@@ -137,7 +144,8 @@ public final class Maps {
             throw new IllegalArgumentException("the inputs changed size while they were read: " + i + " of " + n);
         }
         offsets[n] = args.length();
-        return new MapCall(core.newFunctionId(), function, fn.getClass().getClassLoader(),
+        return new MapCall(core.newFunctionId(), function, Carried.of(collected, "the function"),
+                fn.getClass().getClassLoader(),
                 Arrays.copyOf(args.array(), args.length()), offsets, chunkSize > 1 ? chunkSize : 0, ordered);
     }
 
