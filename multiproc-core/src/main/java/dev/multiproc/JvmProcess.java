@@ -49,7 +49,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * @param <T> the type of the task's result
  */
-public final class JvmProcess<T> implements SignalTarget {
+public final class JvmProcess<T> implements SignalTarget, Waitable {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private enum State { NEW, STARTING, RUNNING, FAILED }
@@ -153,6 +153,15 @@ public final class JvmProcess<T> implements SignalTarget {
 
     private Child child() {
         return run().child();
+    }
+
+    /**
+     * For {@link Multiproc#waitReady}: ready once the child has ended.
+     *
+     * @throws IllegalStateException if the process was not started, or failed to start
+     */
+    dev.multiproc.internal.io.Readiness readiness() {
+        return dev.multiproc.internal.io.ExitReadiness.of(child().exit());
     }
 
     /**

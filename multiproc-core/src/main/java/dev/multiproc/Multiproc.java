@@ -6,7 +6,11 @@ import dev.multiproc.internal.engine.Engine;
 import dev.multiproc.internal.engine.ProcFs;
 import dev.multiproc.internal.io.Timeouts;
 import dev.multiproc.internal.posix.ErrnoException;
+import dev.multiproc.internal.io.Readiness;
+import dev.multiproc.internal.io.Timeouts;
+import dev.multiproc.internal.io.WaitAny;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -84,5 +88,45 @@ public final class Multiproc {
         }
         Timeouts.grace(grace, "grace");
         Engine.get().killTrees(Set.of((int) pid), Signal.SIGTERM, Objects.requireNonNull(grace));
+    }
+
+    /**
+     * Waits until at least one of {@code waitables} is ready, or {@code timeout} passes: Python's
+     * {@code multiprocessing.connection.wait}, over connections, queues and processes alike. A
+     * connection is ready when it has a message (or the other end's end of file) to receive, a queue
+     * when it has a message to take, a process when it has ended; an object closed here counts as
+     * ready, so that its next call says so. Returns the ready
+     * ones, in the collection's order, or an empty list if none was by the timeout (a zero or
+     * negative timeout looks once; with no waitables it sleeps for the timeout).
+     *
+     * <p>No thread is started: the caller watches every object at once, on the event loop that
+     * watches pipes and children, and a virtual thread waits without holding a carrier.
+     *
+     * @throws NullPointerException if {@code waitables}, one of them, or {@code timeout} is null
+     * @throws IllegalArgumentException if one is the sending end of a one-way pipe, which never
+     *     has anything to receive
+     * @throws IllegalStateException if one is a {@link JvmProcess} that was not started
+     * @throws InterruptedException if interrupted while it waits
+     */
+    public static <W extends Waitable> List<W> waitReady(java.util.Collection<? extends W> waitables, Duration timeout)
+            throws InterruptedException {
+        Objects.requireNonNull(waitables, "waitables");
+        long deadline = Timeouts.deadline(Objects.requireNonNull(timeout, "timeout"));
+        List<W> items = new ArrayList<>(waitables.size());
+        List<Readiness> readiness = new ArrayList<>(waitables.size());
+        for (W w : waitables) {
+            items.add(Objects.requireNonNull(w, "one of the waitables is null"));
+            readiness.add(readinessOf(w));
+        }
+        return WaitAny.await(items, readiness, deadline);
+    }
+
+    private static Readiness readinessOf(Waitable waitable) {
+        return switch (waitable) {
+            case Connection<?> c -> c.readiness();
+            case ProcessQueue<?> q -> q.readiness();
+            case Subprocess s -> s.readiness();
+            case JvmProcess<?> p -> p.readiness();
+        };
     }
 }

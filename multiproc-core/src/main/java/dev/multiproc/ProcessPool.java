@@ -2,7 +2,6 @@ package dev.multiproc;
 
 import dev.multiproc.internal.jvm.JvmConfig;
 import dev.multiproc.internal.launch.Checks;
-import dev.multiproc.internal.pool.Maps;
 import dev.multiproc.internal.pool.PoolConfig;
 import dev.multiproc.internal.pool.PoolCore;
 import dev.multiproc.internal.pool.RunnableCall;
@@ -20,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * A pool of worker JVMs that runs Java tasks: Python's {@code Pool} and
@@ -73,13 +71,18 @@ import java.util.stream.Stream;
  * Stages chained on its futures without {@code Async} run on that thread when the task ends;
  * one that blocks for long makes the pool start another thread to read answers meanwhile.
  */
-public final class ProcessPool extends SerializableExecutor implements ExecutorService {
+public final class ProcessPool extends PoolMaps implements ExecutorService {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private final PoolCore core;
 
     private ProcessPool(PoolCore core) {
         this.core = core;
+    }
+
+    @Override
+    PoolCore core() {
+        return core;
     }
 
     /** A builder for a pool; every setting has a default. */
@@ -142,66 +145,6 @@ public final class ProcessPool extends SerializableExecutor implements ExecutorS
     }
 
     // ---------------------------------------------------------------- map
-
-    /**
-     * Applies {@code fn} to each input in the workers, each input a task of its own, and
-     * returns the results in input order (Python's {@code Pool.map}). The function is sent to
-     * each worker once per call. Waits for every task to settle; if any failed, throws the
-     * failure of the lowest index (a {@link WorkerDiedException}, a {@link TaskTimeoutException},
-     * or what {@code fn} threw). For many small inputs, {@link #map(SerializableFunction, List, int)}
-     * with chunks is much faster.
-     *
-     * @return the results, unmodifiable (nulls allowed); an empty list at once for no inputs
-     * @throws IllegalArgumentException if the function or an input cannot be serialized (the
-     *     message names the input's index)
-     * @throws RejectedExecutionException if the pool is shut down
-     * @throws InterruptedException if interrupted while waiting; the inputs not started are cancelled
-     */
-    public <A, R> List<R> map(SerializableFunction<A, R> fn, List<A> inputs) throws InterruptedException {
-        return map(fn, inputs, 1);
-    }
-
-    /**
-     * Applies {@code fn} to each input in the workers, {@code chunkSize} inputs per task, and
-     * returns the results in input order. A chunk is one task: it runs in one worker, it is what
-     * a timeout limits, and a worker's death fails the whole chunk. Otherwise as
-     * {@link #map(SerializableFunction, List)}.
-     *
-     * @throws IllegalArgumentException if {@code chunkSize} is less than 1, or the function or an
-     *     input cannot be serialized
-     * @throws RejectedExecutionException if the pool is shut down
-     * @throws InterruptedException if interrupted while waiting; the inputs not started are cancelled
-     */
-    @SuppressWarnings("unchecked")
-    public <A, R> List<R> map(SerializableFunction<A, R> fn, List<A> inputs, int chunkSize)
-            throws InterruptedException {
-        return (List<R>) Maps.map(core, fn, inputs, chunkSize);
-    }
-
-    /**
-     * Applies {@code fn} to each input in the workers, each input a task of its own; the
-     * results come in the order they are ready, as the stream is read (Python's
-     * {@code imap_unordered}). A failed task throws its failure when the stream reaches it.
-     * Closing the stream cancels the inputs not started.
-     *
-     * @throws IllegalArgumentException if the function or an input cannot be serialized
-     * @throws RejectedExecutionException if the pool is shut down
-     */
-    public <A, R> Stream<R> mapUnordered(SerializableFunction<A, R> fn, List<A> inputs) {
-        return mapUnordered(fn, inputs, 1);
-    }
-
-    /**
-     * As {@link #mapUnordered(SerializableFunction, List)}, {@code chunkSize} inputs per task.
-     *
-     * @throws IllegalArgumentException if {@code chunkSize} is less than 1, or the function or an
-     *     input cannot be serialized
-     * @throws RejectedExecutionException if the pool is shut down
-     */
-    @SuppressWarnings("unchecked")
-    public <A, R> Stream<R> mapUnordered(SerializableFunction<A, R> fn, List<A> inputs, int chunkSize) {
-        return (Stream<R>) Maps.mapUnordered(core, fn, inputs, chunkSize);
-    }
 
     // ---------------------------------------------------------------- lifetime
 

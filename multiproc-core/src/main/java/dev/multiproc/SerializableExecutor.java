@@ -23,7 +23,7 @@ import java.util.concurrent.TimeoutException;
  * {@code invokeAny}, which cancel what is left by killing the workers that run it. The pool's
  * own calls (its {@code Task}, {@code SerializableRunnable}, {@code map}) are the pool's.
  */
-abstract sealed class SerializableExecutor implements ExecutorService permits ProcessPool {
+abstract sealed class SerializableExecutor implements ExecutorService permits PoolMaps {
 
     /** Sends {@code task}, already checked, to a worker; {@code original} is what {@code shutdownNow} gives back. */
     abstract <T> CompletableFuture<T> call(Callable<T> task, Callable<?> original);

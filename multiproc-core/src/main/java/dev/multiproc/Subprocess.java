@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  * does: stdin at once, stdout and stderr after what they hold has been read and kept for a
  * later {@link #stdout()} or {@link #communicate}.
  */
-public final class Subprocess implements AutoCloseable, SignalTarget {
+public final class Subprocess implements AutoCloseable, SignalTarget, Waitable {
     private final Child child;
     private final ChildPipes pipes;
     /** stdout and stderr as the caller reads them, one object each (null if not a pipe). */
@@ -71,6 +71,11 @@ public final class Subprocess implements AutoCloseable, SignalTarget {
         if (this.forCaller) {
             child.exit().whenComplete((status, failure) -> pipes.closeUntouched());
         }
+    }
+
+    /** For {@link Multiproc#waitReady}: ready once the child has ended. */
+    dev.multiproc.internal.io.Readiness readiness() {
+        return dev.multiproc.internal.io.ExitReadiness.of(child.exit());
     }
 
     /** The child's process id. */

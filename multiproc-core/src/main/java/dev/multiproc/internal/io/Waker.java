@@ -14,7 +14,8 @@ public final class Waker {
     private final Thread owner = Thread.currentThread();
     private volatile boolean fired;
 
-    void fire() {
+    /** Wakes the thread that made this waker; from any thread, any number of times. */
+    public void fire() {
         fired = true;
         LockSupport.unpark(owner);
     }

@@ -52,7 +52,7 @@ public final class SharedObject {
     /** The kinds of shared objects, as the header names them. */
     public enum Kind {
         LONG_ARRAY, INT_ARRAY, DOUBLE_ARRAY, LOCK, REENTRANT_LOCK, SEMAPHORE, BOUNDED_SEMAPHORE, EVENT, CONDITION,
-        BARRIER
+        BARRIER, QUEUE
     }
 
     private final SharedSegment segment;

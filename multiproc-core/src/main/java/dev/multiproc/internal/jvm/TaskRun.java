@@ -63,7 +63,7 @@ public final class TaskRun {
         if (jvm == null) {
             jvm = ChildJvm.spawn(spec, null, config.name(), config.daemon(), carried);
         }
-        serialized.handOverDone();
+        serialized.handOverDone(jvm.child().pid());
         ExitPolicy.track(jvm.child(), config.daemon(), config.signalGrace());
         jvm.submit(payload, key, config.limits().maxBytes());
         if (config.warmSpare()) {

@@ -82,8 +82,12 @@ public final class Carried {
         }
     }
 
-    /** The job is decided: closes the copies and runs the hand-over actions, the first time only. */
-    void release() {
+    /**
+     * The job is decided: closes the copies and runs the hand-over actions, the first time only,
+     * telling them the pid of the worker that last had the fds ({@code FdSlots.UNKNOWN_RECEIVER}
+     * if none did).
+     */
+    void release(long receiverPid) {
         if (released) {
             return;
         }
@@ -91,6 +95,6 @@ public final class Carried {
         for (int fd : fds) {
             Fds.closeQuietly(fd);
         }
-        collected.handOverDone();
+        collected.handOverDone(receiverPid);
     }
 }

@@ -1,5 +1,6 @@
 package dev.multiproc.internal.pool;
 
+import dev.multiproc.internal.wire.FdSlots;
 import dev.multiproc.internal.wire.Protocol;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -251,7 +252,7 @@ final class Dispatch {
     /** Tells the workers that have {@code call}'s function to drop it; its fds are released (it is done). */
     void forget(MapCall call, Batch batch) {
         if (call.fds != null) {
-            call.fds.release();
+            call.fds.release(FdSlots.UNKNOWN_RECEIVER); // several workers may have it
         }
         for (Worker w : workers) {
             if (w.functions.remove(call.fnId) != null && w.listens()) {

@@ -41,6 +41,10 @@ final class MapCall {
     private Throwable[] failures;
     private int remaining;
     private Runnable onDone;
+    /** Which elements are settled, for a call read one by one ({@link #readOneByOne}); or null. */
+    private boolean[] settled;
+    /** True while a thread waits in {@link #awaitAt}. */
+    private boolean readerWaits;
 
     MapCall(int fnId, byte[] function, ClassLoader loader, byte[] args, int[] offsets, int chunkSize,
             boolean ordered) {
@@ -63,9 +67,24 @@ final class MapCall {
         this.completions = ordered ? null : new LinkedBlockingQueue<>();
     }
 
-    /** Runs {@code action} (which must not block) once every element is settled. */
+    /**
+     * Runs {@code action} (which must not block) once every element is settled, after the
+     * actions given before it.
+     */
     synchronized void onDone(Runnable action) {
-        this.onDone = action;
+        Runnable before = onDone;
+        this.onDone = before == null ? action : () -> {
+            before.run();
+            action.run();
+        };
+    }
+
+    /**
+     * Keeps track of which elements are settled, so that {@link #awaitAt} can hand out each
+     * result as soon as it and those before it are; before the call is submitted.
+     */
+    synchronized void readOneByOne() {
+        settled = new boolean[size];
     }
 
     /** The next unit to hand out, or null if every element was; under the pool's lock. */
@@ -92,7 +111,7 @@ final class MapCall {
             } else {
                 completions.add(value == null ? NULL : value);
             }
-            done = settledOne();
+            done = settledOne(index);
         }
         if (done != null) {
             done.run();
@@ -110,14 +129,20 @@ final class MapCall {
             } else {
                 completions.add(new Failed(failure));
             }
-            done = settledOne();
+            done = settledOne(index);
         }
         if (done != null) {
             done.run();
         }
     }
 
-    private Runnable settledOne() {
+    private Runnable settledOne(int index) {
+        if (settled != null) {
+            settled[index] = true;
+            if (readerWaits) {
+                notifyAll();
+            }
+        }
         if (--remaining == 0) {
             notifyAll();
             return onDone;
@@ -130,6 +155,25 @@ final class MapCall {
         while (remaining > 0) {
             wait();
         }
+    }
+
+    /**
+     * The result of element {@code index} (a {@link Failed} if it failed), waiting until it is
+     * settled; for an ordered call read one by one.
+     */
+    synchronized Object awaitAt(int index) throws InterruptedException {
+        while (!settled[index]) {
+            readerWaits = true;
+            try {
+                wait();
+            } finally {
+                readerWaits = false;
+            }
+        }
+        if (failures != null && failures[index] != null) {
+            return new Failed(failures[index]);
+        }
+        return results[index];
     }
 
     /** The failure of the lowest index, or null; after {@link #await}. */

@@ -1,5 +1,6 @@
 package dev.multiproc.internal.pool;
 
+import dev.multiproc.internal.wire.FdSlots;
 import dev.multiproc.internal.wire.WireBuffer;
 
 /**
@@ -36,7 +37,7 @@ abstract sealed class Unit permits TaskUnit, MapUnit {
         settled = true;
         Carried fds = carried();
         if (fds != null) {
-            fds.release(); // decided: it will not be sent again
+            fds.release(worker == null ? FdSlots.UNKNOWN_RECEIVER : worker.pid); // decided: not sent again
         }
         return true;
     }

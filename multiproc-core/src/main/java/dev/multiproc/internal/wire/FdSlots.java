@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.IntConsumer;
+import java.util.function.LongConsumer;
 
 /**
  * The file descriptors that travel with a serialized object graph: a task that captures a
@@ -41,12 +42,12 @@ public final class FdSlots {
     private static final ThreadLocal<FdSlots> CURRENT = new ThreadLocal<>();
 
     private final List<Integer> outgoing;
-    private final List<Runnable> handedOver;
+    private final List<LongConsumer> handedOver;
     private final int[] incoming;
     /** Which of {@link #incoming} a form took ({@link #received}), or null. */
     private final boolean[] taken;
 
-    private FdSlots(List<Integer> outgoing, List<Runnable> handedOver, int[] incoming) {
+    private FdSlots(List<Integer> outgoing, List<LongConsumer> handedOver, int[] incoming) {
         this.outgoing = outgoing;
         this.handedOver = handedOver;
         this.incoming = incoming;
@@ -57,12 +58,23 @@ public final class FdSlots {
      * What {@link #collecting} made: the work's result, the fds to hand over, in slot order, and
      * what to do once they have been handed over.
      */
-    public record Collected<T>(T value, List<Integer> fds, List<Runnable> handedOver) {
+    public record Collected<T>(T value, List<Integer> fds, List<LongConsumer> handedOver) {
         /** Runs the actions the handles asked for once their fds are in the other process. */
         public void handOverDone() {
-            handedOver.forEach(Runnable::run);
+            handOverDone(UNKNOWN_RECEIVER);
+        }
+
+        /**
+         * Runs the actions the handles asked for once their fds are in the process
+         * {@code receiverPid}, telling them which process that is.
+         */
+        public void handOverDone(long receiverPid) {
+            handedOver.forEach(action -> action.accept(receiverPid));
         }
     }
+
+    /** What {@link Collected#handOverDone()} tells the handles: the receiving process is not known. */
+    public static final long UNKNOWN_RECEIVER = -1;
 
     /**
      * Runs {@code work} (a serialization) with a collection for this thread; the fds that
@@ -140,9 +152,19 @@ public final class FdSlots {
      * Nothing runs outside a collection.
      */
     public static int carry(int fd, Runnable handedOver) {
+        return carry(fd, receiverPid -> handedOver.run());
+    }
+
+    /**
+     * As {@link #carry(int, Runnable)}, telling {@code handedOverTo} the pid of the process the fd
+     * went to ({@link #UNKNOWN_RECEIVER} if the sender does not know it): for a handle whose
+     * sibling in this JVM wants to know who holds the other end (a pipe's peer, whose exit status
+     * it reports).
+     */
+    public static int carry(int fd, LongConsumer handedOverTo) {
         int slot = carry(fd);
         if (slot != NOT_CARRIED) {
-            CURRENT.get().handedOver.add(handedOver);
+            CURRENT.get().handedOver.add(handedOverTo);
         }
         return slot;
     }

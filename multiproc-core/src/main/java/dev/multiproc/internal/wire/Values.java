@@ -22,7 +22,11 @@ public final class Values {
     static final int TRUE = 8;
     static final int FALSE = 9;
     static final int STRING = 10;
-    static final int BYTES = 11;
+    /**
+     * The tag of a {@code byte[]}, which a length and the bytes follow: a reader that knows it may
+     * read a large array straight into its own.
+     */
+    public static final int BYTES = 11;
     static final int SERIAL = 12;
     /** Not a value: in a chunk's results, the element failed; a {@link RemoteFailure} follows. */
     public static final int FAILURE = 13;
