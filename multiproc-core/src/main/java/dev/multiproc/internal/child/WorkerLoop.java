@@ -223,10 +223,8 @@ final class WorkerLoop {
 
     /** Deserializes {@code n} bytes at {@code from} with {@code fds} for its handles; closes those no handle took. */
     private Object deserialize(byte[] bytes, int from, int n, int[] fds) throws Exception {
-        if (fds.length == 0) {
-            return Serial.deserialize(bytes, from, n, limits, LOADER);
-        }
-        return FdSlots.receiving(fds, FdReceiver::close, () -> Serial.deserialize(bytes, from, n, limits, LOADER));
+        return fds.length == 0 ? Serial.deserialize(bytes, from, n, limits, LOADER)
+                : FdSlots.receiving(fds, FdReceiver::close, () -> Serial.deserialize(bytes, from, n, limits, LOADER));
     }
 
     private void call(byte[] payload, int tag, int[] fds) {
