@@ -71,9 +71,9 @@ public final class Protocol {
     /** The child's descriptor for the pipe to its parent. */
     public static final int FROM_CHILD_FD = 4;
     /**
-     * A pool worker's descriptor of its end of a Unix socket from the parent, over which the fds
-     * a job carries arrive ({@code SCM_RIGHTS}, see {@link #CARRY}). A worker inherits no fd for
-     * a task, so the number {@link #FIRST_CARRIED_FD} is free in it.
+     * A pool worker's (or a warm spare's) descriptor of its end of a Unix socket from the parent,
+     * over which the fds a job carries arrive ({@code SCM_RIGHTS}, see {@link #CARRY}). Neither
+     * inherits an fd for a task, so the number {@link #FIRST_CARRIED_FD} is free in it.
      */
     public static final int FDS_SOCKET_FD = 5;
     /** The most fds one message on {@link #FDS_SOCKET_FD} carries (the kernel's {@code SCM_MAX_FD}). */
