@@ -131,17 +131,17 @@ public final class ProcessPool extends PoolMaps implements WorkerPool {
 
     @Override
     <T> CompletableFuture<T> call(Callable<T> task, Callable<?> original) {
-        return core.submit(TaskBytes.serialize(task), new UnstartedTask(original), TaskBytes.loader(task), false, null);
+        return core.submit(TaskBytes.carrying(task), new UnstartedTask(original), TaskBytes.loader(task), false, null);
     }
 
     @Override
     <T> CompletableFuture<T> run(Runnable task, T result) {
-        return core.submit(TaskBytes.serialize(new RunnableCall(task)), task, TaskBytes.loader(task), true, result);
+        return core.submit(TaskBytes.carrying(new RunnableCall(task)), task, TaskBytes.loader(task), true, result);
     }
 
     @Override
     void send(Runnable command) {
-        core.execute(TaskBytes.serialize(new RunnableCall(command)), command, TaskBytes.loader(command));
+        core.execute(TaskBytes.carrying(new RunnableCall(command)), command, TaskBytes.loader(command));
     }
 
     // ---------------------------------------------------------------- map

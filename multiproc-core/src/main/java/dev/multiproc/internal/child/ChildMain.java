@@ -61,7 +61,8 @@ public final class ChildMain {
         if (mode.equals("--spare")) {
             Warmup.run();
         }
-        int code = run(fromParent, parent(args), new DataOutputStream(new BufferedOutputStream(toParent, 1 << 16)));
+        int code = run(fromParent, parent(args), mode.equals("--spare"),
+                new DataOutputStream(new BufferedOutputStream(toParent, 1 << 16)));
         NonDaemonThreads.awaitAllButCurrent(); // the answer went out when the task returned
         System.exit(code);
     }
@@ -76,7 +77,7 @@ public final class ChildMain {
         return -1;
     }
 
-    private static int run(FileInputStream fromParent, long parent, DataOutputStream out) {
+    private static int run(FileInputStream fromParent, long parent, boolean spare, DataOutputStream out) {
         TaskHeader.Parsed task;
         try {
             DataInputStream in = new DataInputStream(fromParent);
@@ -97,7 +98,10 @@ public final class ChildMain {
         Callable<?> callable;
         try {
             byte[] bytes = task.task();
-            callable = (Callable<?>) FdSlots.receiving(task.header().carriedFds(),
+            // a cold child inherited its fds; a spare, started before the task, receives them
+            int[] fds = spare && task.header().carried() > 0
+                    ? FdReceiver.receive(task.header().carried()) : task.header().carriedFds();
+            callable = (Callable<?>) FdSlots.receiving(fds,
                     () -> Serial.deserialize(bytes, 0, bytes.length, limits, null));
         } catch (Exception | LinkageError e) {
             Throwable why = FilterVerdict.isRejection(e)

@@ -1,5 +1,6 @@
 package dev.multiproc.internal.child;
 
+import dev.multiproc.internal.wire.FdSlots;
 import dev.multiproc.internal.wire.FrameBuffer;
 import dev.multiproc.internal.wire.Protocol;
 import dev.multiproc.internal.wire.RemoteFailure;
@@ -45,6 +46,16 @@ import java.util.function.Function;
  * holds. Jobs are never run out of order. The input (buffer, queue) belongs to whoever holds
  * {@link #input}; answers are written whole under {@link #output}'s monitor.
  *
+ * <h2>Fds that come with a job</h2>
+ * A job or a function whose object carries fds (a shared array, a lock, a pipe's end) comes
+ * after a {@link Protocol#CARRY} frame; its fds came over the socket at
+ * {@link Protocol#FDS_SOCKET_FD} before that frame was written. They are received as soon as the
+ * frame is parsed (by whichever thread reads the channel), so the socket is read in the order of
+ * the pipe even for a job that is skipped, whose fds are then closed; the object is deserialized
+ * within {@link FdSlots#receiving(int[], java.util.function.IntConsumer, Callable)}, which closes
+ * the fds no handle took. A handle that took one keeps it (an open pipe's end, until it is closed)
+ * or closes it (a segment this process has mapped already: one mapping per memory file).
+ *
  * <h2>Out of memory</h2>
  * A task that runs out of memory may leave this JVM in any state (another thread's allocation
  * may have failed too), so the worker prints the error to stderr and halts; the parent
@@ -65,9 +76,12 @@ final class WorkerLoop {
     private final FileOutputStream out;
     private final ReentrantLock input = new ReentrantLock();
     private final FrameBuffer buffer = new FrameBuffer(1 << 16, Integer.MAX_VALUE, 0, Protocol.SETUP,
-            Protocol.CALL, Protocol.DEFINE, Protocol.APPLY, Protocol.CHUNK, Protocol.FORGET, Protocol.SKIP);
+            Protocol.CALL, Protocol.DEFINE, Protocol.APPLY, Protocol.CHUNK, Protocol.FORGET, Protocol.SKIP,
+            Protocol.CARRY);
     /** Frames read and not handled yet; a job frame's {@code seq} is the job's number. */
     private final ArrayDeque<Protocol.Frame> pending = new ArrayDeque<>();
+    /** The fds received for frames in {@link #pending}; belongs to whoever holds {@link #input}. */
+    private final CarriedFds carried = new CarriedFds();
     private final WireBuffer output = new WireBuffer(1 << 16);
     /** Function ids to functions, or to the encoded failure to load one. */
     private final Map<Integer, Object> functions = new HashMap<>();
@@ -145,6 +159,8 @@ final class WorkerLoop {
                 if (running && !eof && in.available() > 0) {
                     fill();
                 }
+            } catch (CarriedFds.OutOfStep e) {
+                CarriedFds.halt(e); // the channel is out of step, and the main loop would not see it
             } catch (IOException e) {
                 // the main loop will see it
             } finally {
@@ -178,7 +194,7 @@ final class WorkerLoop {
             running = true;
             try {
                 switch (frame.type()) {
-                    case Protocol.CALL -> call(payload, tag);
+                    case Protocol.CALL -> call(payload, tag, fdsOf(frame));
                     case Protocol.APPLY -> apply(new WireReader(payload), tag);
                     default -> chunk(new WireReader(payload), tag);
                 }
@@ -189,16 +205,32 @@ final class WorkerLoop {
             return;
         }
         switch (frame.type()) {
-            case Protocol.DEFINE -> define(new WireReader(payload));
+            case Protocol.DEFINE -> define(new WireReader(payload), fdsOf(frame));
             case Protocol.FORGET -> functions.remove(new WireReader(payload).getInt());
             default -> throw new IOException("unknown frame type " + frame.type());
         }
     }
 
-    private void call(byte[] payload, int tag) {
+    /** The fds that came for {@code frame} (see {@link CarriedFds#take}). */
+    private int[] fdsOf(Protocol.Frame frame) {
+        input.lock();
+        try {
+            return carried.take(frame);
+        } finally {
+            input.unlock();
+        }
+    }
+
+    /** Deserializes {@code n} bytes at {@code from} with {@code fds} for its handles; closes those no handle took. */
+    private Object deserialize(byte[] bytes, int from, int n, int[] fds) throws Exception {
+        return fds.length == 0 ? Serial.deserialize(bytes, from, n, limits, LOADER)
+                : FdSlots.receiving(fds, FdReceiver::close, () -> Serial.deserialize(bytes, from, n, limits, LOADER));
+    }
+
+    private void call(byte[] payload, int tag, int[] fds) {
         Callable<?> task;
         try {
-            task = (Callable<?>) Serial.deserialize(payload, 0, payload.length, limits, LOADER);
+            task = (Callable<?>) deserialize(payload, 0, payload.length, fds);
         } catch (Exception | LinkageError e) {
             writeFailure(Protocol.FAILURE, tag, RemoteFailure.Kind.TASK_NOT_LOADED, e);
             return;
@@ -228,11 +260,11 @@ final class WorkerLoop {
         }
     }
 
-    private void define(WireReader in) throws IOException {
+    private void define(WireReader in, int[] fds) throws IOException {
         int id = in.getInt();
         int n = in.remaining();
         try {
-            functions.put(id, Serial.deserialize(in.array(), in.skip(n), n, limits, LOADER));
+            functions.put(id, deserialize(in.array(), in.skip(n), n, fds));
         } catch (Exception | LinkageError e) {
             functions.put(id, RemoteFailure.encode(RemoteFailure.Kind.TASK_NOT_LOADED, e));
         }
@@ -378,6 +410,9 @@ final class WorkerLoop {
         }
         Protocol.Frame frame;
         while ((frame = buffer.next(Integer.MAX_VALUE)) != null) {
+            if (carried.parsed(frame)) {
+                continue; // a CARRY frame: its fds are received
+            }
             if (frame.type() == Protocol.SKIP) {
                 skip(new WireReader(frame.payload()).getInt());
             } else {
@@ -392,6 +427,7 @@ final class WorkerLoop {
             Protocol.Frame f = it.next();
             if (isJob(f.type()) && f.seq() == seq) {
                 it.remove();
+                carried.drop(f); // received, so the socket stays in step; never used
                 int tag = key ^ seq;
                 byte[] frame = {Protocol.SKIPPED, (byte) (tag >>> 24), (byte) (tag >>> 16), (byte) (tag >>> 8),
                         (byte) tag, 0, 0, 0, 0};

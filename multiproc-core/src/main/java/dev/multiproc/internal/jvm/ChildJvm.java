@@ -8,7 +8,9 @@ import dev.multiproc.internal.io.PipeInputStream;
 import dev.multiproc.internal.launch.LaunchRequest;
 import dev.multiproc.internal.launch.Launcher;
 import dev.multiproc.internal.launch.Started;
+import dev.multiproc.internal.posix.ErrnoException;
 import dev.multiproc.internal.posix.Fds;
+import dev.multiproc.internal.posix.UnixSockets;
 import dev.multiproc.internal.wire.Protocol;
 import dev.multiproc.internal.wire.RemoteFailure;
 import java.io.BufferedInputStream;
@@ -32,6 +34,8 @@ public final class ChildJvm {
     private final PipeInputStream stdout;
     private final PipeInputStream stderr;
     private final CompletableFuture<Reply> reply = new CompletableFuture<>();
+    /** A spare's end of its socket of fds (see {@link #spawnSpare}), or -1. */
+    private volatile int fdSocket = -1;
 
     private ChildJvm(Child child, LaunchSpec spec, Fd control, PipeInputStream replies, StderrTail tail,
                      PipeInputStream stdout, PipeInputStream stderr) {
@@ -54,6 +58,61 @@ public final class ChildJvm {
      */
     static ChildJvm spawn(LaunchSpec spec, String mode, String name, boolean daemon) {
         return spawn(spec, mode, name, daemon, List.of());
+    }
+
+    /**
+     * A warm spare for {@code spec}: a child started before its task, with one end of a Unix
+     * socket at {@link Protocol#FDS_SOCKET_FD} (the number a cold child's first carried fd has),
+     * over which the fds its task carries are sent when it is taken ({@link #sendFds}). This JVM
+     * keeps the other end until the child ends.
+     *
+     * @throws ProcessStartException as {@link #spawn(LaunchSpec, String, String, boolean)}
+     */
+    static ChildJvm spawnSpare(LaunchSpec spec) {
+        int[] socket;
+        try {
+            socket = UnixSockets.pair();
+        } catch (ErrnoException e) {
+            throw new dev.multiproc.MultiprocException("no socket for a warm spare: " + e.getMessage(), e);
+        }
+        ChildJvm jvm;
+        try {
+            jvm = spawn(spec, "--spare", "spare", true, List.of(socket[1]));
+        } catch (RuntimeException | Error e) {
+            Fds.closeQuietly(socket[0]);
+            throw e;
+        } finally {
+            Fds.closeQuietly(socket[1]);
+        }
+        jvm.fdSocket = socket[0];
+        jvm.child.exit().whenComplete((status, e) -> {
+            int fd = jvm.fdSocket;
+            jvm.fdSocket = -1;
+            Fds.closeQuietly(fd);
+        });
+        return jvm;
+    }
+
+    /**
+     * Sends {@code fds} to a spare over its socket, in messages of at most
+     * {@link UnixSockets#MAX_FDS_PER_MESSAGE}, before its task frame: false if they could not all
+     * be sent (it is no spare, it ended, its socket is full), when the caller must not use it.
+     */
+    boolean sendFds(List<Integer> fds) {
+        int socket = fdSocket;
+        if (socket < 0 || !child.isAlive()) {
+            return false;
+        }
+        int[] all = fds.stream().mapToInt(Integer::intValue).toArray();
+        try {
+            for (int sent = 0; sent < all.length; sent += UnixSockets.MAX_FDS_PER_MESSAGE) {
+                UnixSockets.sendFds(socket, java.util.Arrays.copyOfRange(all, sent,
+                        Math.min(all.length, sent + UnixSockets.MAX_FDS_PER_MESSAGE)));
+            }
+            return true;
+        } catch (ErrnoException e) {
+            return false;
+        }
     }
 
     /**

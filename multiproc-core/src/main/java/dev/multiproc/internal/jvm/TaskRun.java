@@ -58,8 +58,12 @@ public final class TaskRun {
         payload = new TaskHeader(config.name(), config.survivesParent(), config.limits().pattern(), key, carried.size())
                 .frame(Arrays.copyOf(bytes.bytes(), bytes.length()));
         LaunchSpec spec = LaunchSpec.of(config);
-        // A spare started before the task cannot inherit the fds the task carries.
-        ChildJvm jvm = config.warmSpare() && carried.isEmpty() ? WarmSpare.take(spec) : null;
+        // A spare started before the task cannot inherit the fds the task carries: they are sent to it.
+        ChildJvm jvm = config.warmSpare() ? WarmSpare.take(spec) : null;
+        if (jvm != null && !carried.isEmpty() && !jvm.sendFds(carried)) {
+            jvm.child().signal(dev.multiproc.Signal.SIGKILL); // its socket is out of step: no use for it
+            jvm = null;
+        }
         if (jvm == null) {
             jvm = ChildJvm.spawn(spec, null, config.name(), config.daemon(), carried);
         }

@@ -78,7 +78,7 @@ public final class WarmSpare {
         Thread.ofVirtual().name("multiproc-spare").start(() -> {
             ChildJvm fresh = null;
             try {
-                fresh = ChildJvm.spawn(spec, "--spare", "spare", true);
+                fresh = ChildJvm.spawnSpare(spec);
             } catch (RuntimeException e) {
                 // no spare this time; the next start is cold
             }

@@ -3,17 +3,23 @@ package dev.multiproc.internal.jvm;
 import dev.multiproc.internal.engine.Child;
 import dev.multiproc.internal.engine.ExitPolicy;
 import dev.multiproc.internal.io.Fd;
+import dev.multiproc.internal.posix.ErrnoException;
+import dev.multiproc.internal.posix.Fds;
+import dev.multiproc.internal.posix.UnixSockets;
 import dev.multiproc.internal.wire.Protocol;
 import dev.multiproc.internal.wire.WireBuffer;
 import dev.multiproc.internal.wire.WorkerSetup;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A pool's worker JVM as the pool holds it: the process, this JVM's non-blocking ends of its
  * channel, and the tail of its stderr. It is started like a {@code JvmProcess} child (same
  * {@code java}, class path, module path and access options, plus the pool's options), as a
- * daemon child with a lifeline, in {@code --worker} mode (see {@code child.WorkerLoop}).
+ * daemon child with a lifeline, in {@code --worker} mode (see {@code child.WorkerLoop}). It
+ * gets one end of a Unix socket pair at {@link Protocol#FDS_SOCKET_FD}, over which the fds its
+ * jobs carry are sent; this JVM keeps the other end until the worker is gone ({@link #closeFds}).
  */
 public final class WorkerJvm {
     /** Tests only: milliseconds to wait between the spawn and the setup frame, to widen that window. */
@@ -27,9 +33,12 @@ public final class WorkerJvm {
     private static final int PIPE_SIZE = 1 << 20;
 
     private final ChildJvm jvm;
+    /** This JVM's end of the socket of fds, or -1 once closed. */
+    private int fdSocket;
 
-    private WorkerJvm(ChildJvm jvm) {
+    private WorkerJvm(ChildJvm jvm, int fdSocket) {
         this.jvm = jvm;
+        this.fdSocket = fdSocket;
     }
 
     /**
@@ -42,8 +51,24 @@ public final class WorkerJvm {
      * @throws IOException if the setup cannot be sent for another reason than the worker's end
      */
     public static WorkerJvm start(JvmConfig config, WorkerSetup setup) throws IOException {
-        ChildJvm jvm = ChildJvm.spawn(LaunchSpec.of(config), "--worker", setup.name(), true);
-        WorkerJvm worker = new WorkerJvm(jvm);
+        int[] socket;
+        try {
+            socket = UnixSockets.pair();
+        } catch (ErrnoException e) {
+            throw new dev.multiproc.ProcessStartException("cannot start " + setup.name()
+                    + ": no socket for the fds of its jobs: " + e.getMessage(), "java", e.errnoName(), e);
+        }
+        ChildJvm jvm;
+        try {
+            // its end lands at FDS_SOCKET_FD, the first of the fds given to a child (see ChildJvm)
+            jvm = ChildJvm.spawn(LaunchSpec.of(config), "--worker", setup.name(), true, List.of(socket[1]));
+        } catch (RuntimeException | Error e) {
+            Fds.closeQuietly(socket[0]);
+            throw e;
+        } finally {
+            Fds.closeQuietly(socket[1]);
+        }
+        WorkerJvm worker = new WorkerJvm(jvm, socket[0]);
         try {
             ExitPolicy.track(jvm.child(), true, Duration.ZERO);
             jvm.control().growPipe(PIPE_SIZE);
@@ -67,10 +92,12 @@ public final class WorkerJvm {
         } catch (IOException | RuntimeException | Error e) {
             jvm.child().signal(dev.multiproc.Signal.SIGKILL); // its exit closes the pipe to it
             worker.closeAnswers();
+            worker.closeFds();
             throw e;
         } catch (InterruptedException e) {
             jvm.child().signal(dev.multiproc.Signal.SIGKILL);
             worker.closeAnswers();
+            worker.closeFds();
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while starting " + setup.name());
         }
@@ -100,6 +127,23 @@ public final class WorkerJvm {
     /** This JVM's end of the pipe the worker writes its answers into. */
     public Fd answers() {
         return jvm.replies().fd();
+    }
+
+    /**
+     * This JVM's end of the socket over which the fds of the worker's jobs go
+     * ({@code SOCK_SEQPACKET}, see {@code UnixSockets}), or -1 once {@link #closeFds closed}.
+     * Whoever sends on it and whoever closes it must hold one lock (the pool's), so that a
+     * number closed and given out again is never sent on.
+     */
+    public int fdSocket() {
+        return fdSocket;
+    }
+
+    /** Closes this JVM's end of the socket of fds (idempotent); once the worker is gone. */
+    public void closeFds() {
+        int fd = fdSocket;
+        fdSocket = -1;
+        Fds.closeQuietly(fd);
     }
 
     /** Completed when the worker's end of its stderr is closed; see {@link #stderrTail}. */

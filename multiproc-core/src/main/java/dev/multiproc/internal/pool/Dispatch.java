@@ -1,5 +1,6 @@
 package dev.multiproc.internal.pool;
 
+import dev.multiproc.internal.wire.FdSlots;
 import dev.multiproc.internal.wire.Protocol;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -142,7 +143,19 @@ final class Dispatch {
     }
 
     private void give(Worker w, Unit unit, Batch batch) {
-        if (w.give(unit)) {
+        boolean started;
+        try {
+            started = w.give(unit);
+        } catch (Outbox.FdsNotSent e) {
+            if (e.workerGone()) {
+                queue.giveBack(unit); // another worker takes it; this one's death is being seen
+                actions.kill(w, null);
+            } else {
+                batch.fail(unit, e.failure());
+            }
+            return;
+        }
+        if (started) {
             w.headStarted(clock.getAsLong());
             actions.headStarted(w);
         }
@@ -236,8 +249,11 @@ final class Dispatch {
         batch.touch(w.outbox);
     }
 
-    /** Tells the workers that have {@code call}'s function to drop it. */
+    /** Tells the workers that have {@code call}'s function to drop it; its fds are released (it is done). */
     void forget(MapCall call, Batch batch) {
+        if (call.fds != null) {
+            call.fds.release(FdSlots.UNKNOWN_RECEIVER); // several workers may have it
+        }
         for (Worker w : workers) {
             if (w.functions.remove(call.fnId) != null && w.listens()) {
                 w.outbox.appendInt(Protocol.FORGET, call.fnId);

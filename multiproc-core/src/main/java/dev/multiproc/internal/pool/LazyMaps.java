@@ -78,8 +78,7 @@ public final class LazyMaps {
         if (Maps.nothingToDo(core, fn, inputs, chunkSize)) {
             return CompletableFuture.completedFuture(List.of());
         }
-        MapCall call = Maps.prepare(core, Maps.function(fn), fn.getClass().getClassLoader(), inputs, 0, chunkSize,
-                true);
+        MapCall call = Maps.prepare(core, fn, inputs, chunkSize, true); // one call: its function's fds travel
         MapFuture future = new MapFuture(core, call);
         call.onDone(() -> {
             Throwable failure = call.firstFailure();

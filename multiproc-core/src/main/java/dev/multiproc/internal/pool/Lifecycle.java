@@ -158,7 +158,7 @@ final class Lifecycle {
         int key = ThreadLocalRandom.current().nextInt();
         WorkerJvm jvm = WorkerJvm.start(config.worker(), new WorkerSetup(name, config.limits().pattern(),
                 config.initializer(), key));
-        Worker w = new Worker(name, jvm.child().pid(), key, new Outbox(jvm.jobs()));
+        Worker w = new Worker(name, jvm.child().pid(), key, new Outbox(jvm.jobs(), jvm::fdSocket));
         return new WorkerLink(w, jvm, new FrameBuffer(1 << 16, config.limits().maxBytes(), key,
                 WorkerLink.ANSWER_TYPES));
     }

@@ -29,6 +29,8 @@ final class MapCall {
     final int size;
     final boolean chunked;
     final int chunkSize;
+    /** The fds the function carries (sent with it to each worker), or null; released when the call is done. */
+    final Carried fds;
     /** The first element not yet handed to a worker; under the pool's lock. */
     int next;
     /** True once cancelled; under the pool's lock. */
@@ -46,7 +48,13 @@ final class MapCall {
 
     MapCall(int fnId, byte[] function, ClassLoader loader, byte[] args, int[] offsets, int chunkSize,
             boolean ordered) {
+        this(fnId, function, null, loader, args, offsets, chunkSize, ordered);
+    }
+
+    MapCall(int fnId, byte[] function, Carried fds, ClassLoader loader, byte[] args, int[] offsets, int chunkSize,
+            boolean ordered) {
         this.fnId = fnId;
+        this.fds = fds;
         this.function = function;
         this.loader = loader;
         this.args = args;

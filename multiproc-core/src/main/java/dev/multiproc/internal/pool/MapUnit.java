@@ -18,6 +18,11 @@ final class MapUnit extends Unit {
     @Override
     void encode(WireBuffer out, Worker worker) {
         if (worker.define(call)) {
+            if (call.fds != null) {
+                int carry = out.beginFrame(Protocol.CARRY, Protocol.NO_JOB); // its fds were sent: see Worker.give
+                out.putInt(call.fds.count());
+                out.endFrame(carry);
+            }
             int at = out.beginFrame(Protocol.DEFINE, Protocol.NO_JOB);
             out.putInt(call.fnId);
             out.put(call.function, 0, call.function.length);
@@ -37,6 +42,11 @@ final class MapUnit extends Unit {
             out.put(call.args, start, end - start);
             out.endFrame(at);
         }
+    }
+
+    @Override
+    Carried carriedFor(Worker worker) {
+        return call.fds != null && !worker.functions.containsKey(call.fnId) ? call.fds : null;
     }
 
     @Override

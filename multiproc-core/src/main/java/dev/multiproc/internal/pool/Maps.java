@@ -1,6 +1,7 @@
 package dev.multiproc.internal.pool;
 
 import dev.multiproc.MultiprocException;
+import dev.multiproc.internal.wire.FdSlots;
 import dev.multiproc.internal.wire.Serial;
 import dev.multiproc.internal.wire.Values;
 import dev.multiproc.internal.wire.WireBuffer;
@@ -108,11 +109,18 @@ public final class Maps {
         return inputs.isEmpty();
     }
 
-    private static MapCall prepare(PoolCore core, Function<?, ?> fn, List<?> inputs, int chunkSize, boolean ordered) {
-        return prepare(core, function(fn), fn.getClass().getClassLoader(), inputs, 0, chunkSize, ordered);
+    /** A call of {@code fn} over {@code inputs}; {@code fn} carries the fds its handles name (see {@link Carried}). */
+    static MapCall prepare(PoolCore core, Function<?, ?> fn, List<?> inputs, int chunkSize, boolean ordered) {
+        FdSlots.Collected<Serial.Bytes> collected = collect(fn);
+        Serial.Bytes bytes = collected.value();
+        return prepare(core, Arrays.copyOf(bytes.bytes(), bytes.length()), fn.getClass().getClassLoader(),
+                inputs, 0, chunkSize, ordered, collected);
     }
 
-    /** {@code fn} serialized for the workers. */
+    /**
+     * {@code fn} serialized for the workers, with no fds: a handle it captures is refused where it
+     * is read (for calls made of many map calls, {@code imap}'s, whose fds nothing holds).
+     */
     static byte[] function(Function<?, ?> fn) {
         try {
             Serial.Bytes bytes = Serial.serialize(fn, "function");
@@ -122,12 +130,31 @@ public final class Maps {
         }
     }
 
+    /** {@code fn} serialized for the workers, with the fds its handles carry (see {@link Carried}). */
+    private static FdSlots.Collected<Serial.Bytes> collect(Function<?, ?> fn) {
+        try {
+            return FdSlots.collecting(() -> Serial.serialize(fn, "function"));
+        } catch (Serial.NotSerializable e) {
+            throw new IllegalArgumentException("the function cannot be sent to a worker JVM: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("serializing the function failed: " + e, e);
+        }
+    }
+
     /**
      * A call of {@code function} over {@code inputs}, encoded here; {@code firstIndex} is the
      * index of the first of them among all the caller gave, for the messages.
      */
     static MapCall prepare(PoolCore core, byte[] function, ClassLoader loader, List<?> inputs, long firstIndex,
             int chunkSize, boolean ordered) {
+        return prepare(core, function, loader, inputs, firstIndex, chunkSize, ordered, null);
+    }
+
+    /** As above, the function carrying the fds {@code collected} names (null: none), held by the call. */
+    private static MapCall prepare(PoolCore core, byte[] function, ClassLoader loader, List<?> inputs,
+            long firstIndex, int chunkSize, boolean ordered, FdSlots.Collected<?> collected) {
         int n = inputs.size();
         WireBuffer args = new WireBuffer(n * 6 + 16);
         int[] offsets = new int[n + 1];
@@ -149,7 +176,8 @@ public final class Maps {
             throw new IllegalArgumentException("the inputs changed size while they were read: " + i + " of " + n);
         }
         offsets[n] = args.length();
-        return new MapCall(core.newFunctionId(), function, loader,
+        return new MapCall(core.newFunctionId(), function, collected == null ? null : Carried.of(collected,
+                "the function"), loader,
                 Arrays.copyOf(args.array(), args.length()), offsets, chunkSize > 1 ? chunkSize : 0, ordered);
     }
 

@@ -101,10 +101,11 @@ public final class PoolCore {
      * @return its future
      * @throws RejectedExecutionException if the pool is shut down, or the wait is interrupted
      */
-    public <T> CompletableFuture<T> submit(byte[] payload, Object original, ClassLoader loader, boolean runnable,
-                                           T fixedResult) {
+    public <T> CompletableFuture<T> submit(TaskBytes.Payload payload, Object original, ClassLoader loader,
+                                           boolean runnable, T fixedResult) {
         PoolFuture<T> future = new PoolFuture<>(this);
-        TaskUnit unit = new TaskUnit(payload, future, original, loader, runnable, fixedResult);
+        TaskUnit unit = new TaskUnit(payload.bytes(), payload.carried(), future, original, loader, runnable,
+                fixedResult);
         future.unit(unit);
         enqueue(unit);
         return future;
@@ -115,11 +116,22 @@ public final class PoolCore {
      *
      * @throws RejectedExecutionException if the pool is shut down, or a wait for room is interrupted
      */
-    public void execute(byte[] payload, Object original, ClassLoader loader) {
-        enqueue(new TaskUnit(payload, null, original, loader, true, null));
+    public void execute(TaskBytes.Payload payload, Object original, ClassLoader loader) {
+        enqueue(new TaskUnit(payload.bytes(), payload.carried(), null, original, loader, true, null));
     }
 
     private void enqueue(TaskUnit unit) {
+        try {
+            enqueueLocked(unit);
+        } catch (RuntimeException | Error e) {
+            if (unit.carried() != null) {
+                unit.carried().discard(); // refused: the handles stay the caller's
+            }
+            throw e;
+        }
+    }
+
+    private void enqueueLocked(TaskUnit unit) {
         locked(batch -> {
             state.rejectUnlessRunning();
             if (dispatch.queue().tasks() >= config.queueCapacity() && !io.onPoolThread()) {
@@ -141,10 +153,17 @@ public final class PoolCore {
     /** Queues a map call. */
     void submit(MapCall call) {
         call.onDone(() -> post(batch -> dispatch.forget(call, batch)));
-        locked(batch -> {
-            state.rejectUnlessRunning();
-            dispatch.queue().add(call);
-        });
+        try {
+            locked(batch -> {
+                state.rejectUnlessRunning();
+                dispatch.queue().add(call);
+            });
+        } catch (RuntimeException | Error e) {
+            if (call.fds != null) {
+                call.fds.discard(); // refused: the handles stay the caller's
+            }
+            throw e;
+        }
     }
 
     /** A new id for a map call's function. */

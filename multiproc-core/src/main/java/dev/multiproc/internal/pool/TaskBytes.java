@@ -1,6 +1,7 @@
 package dev.multiproc.internal.pool;
 
 import dev.multiproc.internal.jvm.FirstStart;
+import dev.multiproc.internal.wire.FdSlots;
 import dev.multiproc.internal.wire.Serial;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -50,6 +51,36 @@ public final class TaskBytes {
         } catch (Serial.NotSerializable e) {
             throw new IllegalArgumentException("the task cannot be sent to a worker JVM: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A task as it is queued: its bytes, and the fds its handles carry (null for none), held
+     * until it is decided (see {@link Carried}).
+     */
+    public record Payload(byte[] bytes, Carried carried) {}
+
+    /**
+     * The bytes of {@code task}, as a worker reads them, and the fds that the handles it
+     * captures carry (see {@link FdSlots}): they are sent to the worker that runs it.
+     *
+     * @throws IllegalArgumentException if the task cannot be serialized; the message names what
+     *     is not serializable and the way to it
+     * @throws dev.multiproc.MultiprocException if this JVM is out of fds to hold them
+     */
+    public static Payload carrying(Object task) {
+        FirstStart.prepare(); // before serialization initializes java.security.Security
+        FdSlots.Collected<Serial.Bytes> collected;
+        try {
+            collected = FdSlots.collecting(() -> Serial.serialize(task, "task"));
+        } catch (Serial.NotSerializable e) {
+            throw new IllegalArgumentException("the task cannot be sent to a worker JVM: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("serializing the task failed: " + e, e);
+        }
+        Serial.Bytes bytes = collected.value();
+        return new Payload(Arrays.copyOf(bytes.bytes(), bytes.length()), Carried.of(collected, "the task"));
     }
 
     /** The class loader that resolves the classes of {@code task}'s result here. */

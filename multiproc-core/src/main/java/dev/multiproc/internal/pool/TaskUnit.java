@@ -20,10 +20,18 @@ final class TaskUnit extends Unit {
     final boolean runnable;
     /** The result {@code submit(Runnable, T)} was given. */
     final Object fixedResult;
+    /** The fds the task carries, or null. */
+    private final Carried fds;
 
     TaskUnit(byte[] payload, PoolFuture<?> future, Object original, ClassLoader loader, boolean runnable,
              Object fixedResult) {
+        this(payload, null, future, original, loader, runnable, fixedResult);
+    }
+
+    TaskUnit(byte[] payload, Carried fds, PoolFuture<?> future, Object original, ClassLoader loader,
+             boolean runnable, Object fixedResult) {
         this.payload = payload;
+        this.fds = fds;
         this.future = future;
         this.original = original;
         this.loader = loader;
@@ -33,7 +41,22 @@ final class TaskUnit extends Unit {
 
     @Override
     void encode(WireBuffer out, Worker worker) {
+        if (fds != null) {
+            int at = out.beginFrame(Protocol.CARRY, seq); // its fds were sent: see Worker.give
+            out.putInt(fds.count());
+            out.endFrame(at);
+        }
         out.frame(Protocol.CALL, seq, payload);
+    }
+
+    @Override
+    Carried carried() {
+        return fds;
+    }
+
+    @Override
+    Carried carriedFor(Worker worker) {
+        return fds;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.multiproc.internal.pool;
 
+import dev.multiproc.internal.wire.FdSlots;
 import dev.multiproc.internal.wire.WireBuffer;
 
 /**
@@ -34,8 +35,23 @@ abstract sealed class Unit permits TaskUnit, MapUnit {
             return false;
         }
         settled = true;
+        Carried fds = carried();
+        if (fds != null) {
+            fds.release(worker == null ? FdSlots.UNKNOWN_RECEIVER : worker.pid); // decided: not sent again
+        }
         return true;
     }
+
+    /** The fds its frame carries to a worker (see {@link Carried}), or null. */
+    Carried carried() {
+        return null;
+    }
+
+    /**
+     * The fds to send before its frame to {@code worker}, or null: its own, or for a map unit,
+     * its function's if {@code worker} does not have the function yet.
+     */
+    abstract Carried carriedFor(Worker worker);
 
     /** True once its outcome is decided (answered, failed, timed out, cancelled). */
     final boolean isSettled() {

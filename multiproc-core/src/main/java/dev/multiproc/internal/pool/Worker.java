@@ -73,6 +73,12 @@ final class Worker {
     static final long MAX_LEAD_NANOS = 32_000_000;
     /** Bytes waiting for a worker's pipe beyond which it is given no more jobs. */
     static final int MAX_BACKLOG = 1 << 20;
+    /**
+     * Jobs that carry fds in a worker's hand beyond which it is given no more jobs: each sent
+     * its fds ahead, and a socket holds about 200 messages (its 208 KiB send buffer) before a
+     * send would fail with EAGAIN.
+     */
+    static final int MAX_CARRYING = 64;
 
     final String name;
     final long pid;
@@ -89,6 +95,8 @@ final class Worker {
     /** {@link #nextSeq}, for the thread reading answers: no answer may name a job at or above it. */
     private volatile int jobsGiven;
     private int given;
+    /** The jobs in hand that carried fds. */
+    private int carrying;
     /** The job it was killed for (a deadline, a cancel), or null. */
     private Unit killedFor;
     /** Why its channel cannot be trusted any more, or null. */
@@ -225,7 +233,8 @@ final class Worker {
 
     /** True if it may be given another job now. */
     boolean hasRoom() {
-        return !isDying() && intake == Intake.OPEN && hand.size() < window && outbox.backlog() < MAX_BACKLOG;
+        return !isDying() && intake == Intake.OPEN && hand.size() < window && carrying < MAX_CARRYING
+                && outbox.backlog() < MAX_BACKLOG;
     }
 
     /** How many jobs it may hold now. */
@@ -274,10 +283,20 @@ final class Worker {
 
     /**
      * Takes {@code unit} into its hand as its next job and appends the job's frame to its
-     * outbox. True if the job is the first in hand of a ready worker: it starts now (the caller
-     * says when, {@link #headStarted}).
+     * outbox, having sent the fds it carries first (see {@link Outbox#sendFds}). True if the job
+     * is the first in hand of a ready worker: it starts now (the caller says when,
+     * {@link #headStarted}).
+     *
+     * @throws Outbox.FdsNotSent if its fds could not be sent: nothing changed then
      */
-    boolean give(Unit unit) {
+    boolean give(Unit unit) throws Outbox.FdsNotSent {
+        Carried fds = unit.carriedFor(this);
+        if (fds != null) {
+            outbox.sendFds(fds.fds(), toString());
+        }
+        if (unit.carried() != null) {
+            carrying++;
+        }
         unit.worker = this;
         unit.seq = nextSeq++;
         jobsGiven = nextSeq;
@@ -299,7 +318,7 @@ final class Worker {
         if (!wasReady() || u == null || u.seq != seq || !u.answeredBy(type)) {
             return null;
         }
-        return hand.poll();
+        return out(hand.poll());
     }
 
     /** Why an answer of {@code type} for job {@code seq} is not the one it owes, for a message. */
@@ -315,7 +334,7 @@ final class Worker {
             Unit u = it.next();
             if (u.seq == seq) {
                 it.remove();
-                return u;
+                return out(u);
             }
         }
         return null;
@@ -330,7 +349,16 @@ final class Worker {
     List<Unit> release() {
         List<Unit> units = new ArrayList<>(hand);
         hand.clear();
+        carrying = 0;
         return units;
+    }
+
+    /** {@code u} left its hand. */
+    private Unit out(Unit u) {
+        if (u.carried() != null) {
+            carrying--;
+        }
+        return u;
     }
 
     /** True if its first job in hand has run for {@code nanos} and others wait behind it. */

@@ -110,9 +110,13 @@ final class WorkerLink {
         jvm.child().signal(Signal.SIGKILL);
     }
 
-    /** Closes both pipes: the worker is gone. The answers pipe waits for the release if the link is claimed. */
+    /**
+     * Closes both pipes and the socket of fds: the worker is gone. The answers pipe waits for the
+     * release if the link is claimed. Under the pool's lock, as the sends on the socket are.
+     */
     void close() {
         worker.outbox.close();
+        jvm.closeFds();
         if (claimant != null) {
             closeOnRelease = true;
         } else {

@@ -4,6 +4,7 @@ import java.io.InvalidObjectException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -19,6 +20,13 @@ import java.util.function.LongConsumer;
  * the spawn, or sent over a Unix socket with {@code SCM_RIGHTS} to a process that already runs.
  * The receiving thread deserializes within {@link #receiving}, and the form's
  * {@code readResolve} turns each slot back into the fd that arrived for it ({@link #received}).
+ *
+ * <h2>Who closes what arrived</h2>
+ * An fd that a form's {@code readResolve} took ({@link #received}) belongs to the handle from
+ * then on: it keeps it (a pipe's end, until it is closed) or closes it (a segment this process
+ * has mapped already). A process that runs many tasks (a pool's worker) deserializes within
+ * {@link #receiving(int[], IntConsumer, Callable)}, which closes the fds that no form took once
+ * the deserialization is over, whether it succeeded or not: nothing arrives to stay open unused.
  *
  * <h2>A handle serialized by hand</h2>
  * Outside a collection {@link #carry} returns {@link #NOT_CARRIED}; a form holding that slot,
@@ -36,11 +44,14 @@ public final class FdSlots {
     private final List<Integer> outgoing;
     private final List<LongConsumer> handedOver;
     private final int[] incoming;
+    /** Which of {@link #incoming} a form took ({@link #received}), or null. */
+    private final boolean[] taken;
 
     private FdSlots(List<Integer> outgoing, List<LongConsumer> handedOver, int[] incoming) {
         this.outgoing = outgoing;
         this.handedOver = handedOver;
         this.incoming = incoming;
+        this.taken = incoming == null ? null : new boolean[incoming.length];
     }
 
     /**
@@ -93,6 +104,27 @@ public final class FdSlots {
             return work.call();
         } finally {
             restore(previous);
+        }
+    }
+
+    /**
+     * As {@link #receiving(int[], Callable)}, and then passes each fd of {@code fds} that no form
+     * took to {@code closeUnclaimed}, whatever {@code work} did: for a process that receives fds
+     * for many tasks, where an fd nobody took would stay open for ever.
+     */
+    public static <T> T receiving(int[] fds, IntConsumer closeUnclaimed, Callable<T> work) throws Exception {
+        FdSlots previous = CURRENT.get();
+        FdSlots slots = new FdSlots(null, null, fds.clone());
+        CURRENT.set(slots);
+        try {
+            return work.call();
+        } finally {
+            restore(previous);
+            for (int i = 0; i < slots.incoming.length; i++) {
+                if (!slots.taken[i]) {
+                    closeUnclaimed.accept(slots.incoming[i]);
+                }
+            }
         }
     }
 
@@ -155,6 +187,7 @@ public final class FdSlots {
             throw new InvalidObjectException(what + " needs the file descriptor of slot " + slot
                     + ", which did not arrive in this process: it was read outside the task it was sent with");
         }
+        slots.taken[slot] = true;
         return slots.incoming[slot];
     }
 

@@ -32,7 +32,9 @@ import java.util.Arrays;
  * A worker of a pool (a child started with {@code --worker}) runs any number of jobs, one at
  * a time, in the order they came. The parent sends one {@link #SETUP} frame ({@link WorkerSetup}),
  * then job frames ({@link #CALL}, {@link #APPLY}, {@link #CHUNK}) and the frames that manage
- * them ({@link #DEFINE}, {@link #FORGET}, {@link #SKIP}). The worker answers {@link #READY}
+ * them ({@link #DEFINE}, {@link #FORGET}, {@link #SKIP}); a job or a function that carries fds
+ * is preceded by a {@link #CARRY} frame, its fds going over a Unix socket ({@link
+ * #FDS_SOCKET_FD}). The worker answers {@link #READY}
  * once its initializer ran (or {@link #INIT_FAILED}), then exactly one frame per job: {@link
  * #RESULT}, {@link #FAILURE} or {@link #CHUNK_RESULT} in the jobs' order, or {@link #SKIPPED}
  * at any time. Values are encoded by {@link Values}. End of file on {@link #TO_CHILD_FD} tells a
@@ -68,6 +70,14 @@ public final class Protocol {
     public static final int FIRST_CARRIED_FD = 5;
     /** The child's descriptor for the pipe to its parent. */
     public static final int FROM_CHILD_FD = 4;
+    /**
+     * A pool worker's (or a warm spare's) descriptor of its end of a Unix socket from the parent,
+     * over which the fds a job carries arrive ({@code SCM_RIGHTS}, see {@link #CARRY}). Neither
+     * inherits an fd for a task, so the number {@link #FIRST_CARRIED_FD} is free in it.
+     */
+    public static final int FDS_SOCKET_FD = 5;
+    /** The most fds one message on {@link #FDS_SOCKET_FD} carries (the kernel's {@code SCM_MAX_FD}). */
+    public static final int MAX_FDS_PER_MESSAGE = 253;
 
     /** Parent to child: a {@link TaskHeader} and the serialized task. */
     public static final byte TASK = 'T';
@@ -93,6 +103,15 @@ public final class Protocol {
      * if it has not started; answer it with {@link #SKIPPED}.
      */
     public static final byte SKIP = 'X';
+    /**
+     * Parent to worker, just before a CALL or DEFINE frame whose object carries fds: an int n,
+     * the number of fds sent for it over {@link #FDS_SOCKET_FD}, in messages of at most
+     * {@link #MAX_FDS_PER_MESSAGE}, before this frame was written (so they are there when it is
+     * read). Its tag is the next frame's (the job's number, or {@link #NO_JOB} for a DEFINE).
+     * The worker receives them as soon as it reads this frame, even for a job it will skip, so
+     * that the socket stays in step with the pipe.
+     */
+    public static final byte CARRY = 'H';
     /** Worker to parent: set up, the initializer ran; jobs are run from now on. */
     public static final byte READY = 'Y';
     /** Worker to parent: the initializer failed ({@link RemoteFailure}); the worker exits. */

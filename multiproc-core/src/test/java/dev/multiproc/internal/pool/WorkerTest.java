@@ -90,7 +90,7 @@ class WorkerTest {
     }
 
     @Test
-    void answers_mustNameTheFirstJobInHand_ofAReadyWorker() {
+    void answers_mustNameTheFirstJobInHand_ofAReadyWorker() throws Exception {
         Worker w = worker();
         TaskUnit a = task();
         TaskUnit b = task();
@@ -124,7 +124,7 @@ class WorkerTest {
     }
 
     @Test
-    void aWorkerStarvedWhileJobsWaited_getsALongerLead_andDoesNotLookSlower() {
+    void aWorkerStarvedWhileJobsWaited_getsALongerLead_andDoesNotLookSlower() throws Exception {
         Worker w = worker();
         w.ready(0);
         for (int i = 0; i < 10; i++) {
