@@ -71,6 +71,6 @@ public final class RelayedJobs {
         } catch (Serial.NotSerializable e) {
             throw new IllegalStateException("a relayed job holds only byte arrays and text", e);
         }
-        return pool.submit(payload, job, RelayedJobs.class.getClassLoader(), false, null);
+        return pool.submit(new TaskBytes.Payload(payload, null), job, RelayedJobs.class.getClassLoader(), false, null);
     }
 }
