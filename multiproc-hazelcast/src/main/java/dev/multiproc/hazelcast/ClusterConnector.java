@@ -39,6 +39,7 @@ final class ClusterConnector {
                     + "\" could be reached at " + settings.addresses + " within "
                     + settings.connectTimeout.toMillis() + " ms: " + e.getMessage(), e);
         }
+        ExitWatch.add(client, poolName, () -> close(client, shipment)); // an open pool does not keep this JVM alive
         Dispatcher[] holder = new Dispatcher[1];
         Dispatcher dispatcher = new Dispatcher(client, key, poolName, shipment.id(), timeoutNanos,
                 settings.queueCapacity, new AnswerDecoder(settings.limits),
@@ -61,6 +62,7 @@ final class ClusterConnector {
     }
 
     private static void close(HazelcastInstance client, ClassPathShipment shipment) {
+        ExitWatch.remove(client);
         try {
             client.shutdown();
         } finally {

@@ -46,7 +46,9 @@ import java.util.stream.Stream;
  * {@link dev.multiproc.MemberDiedException} naming it, nothing is run twice, and the tasks that
  * wait go to the other members. Member death is noticed within 5 s. {@code taskTimeout} and
  * {@code cancel(true)} kill the worker on its member. If this JVM dies or disconnects, its running
- * tasks are killed on every member.
+ * tasks are killed on every member. An open pool does not keep this JVM alive: once nothing else
+ * does ({@code main} returned), its client is closed, which kills its running tasks, and the JVM
+ * ends; {@link #close()} waits for them.
  *
  * <p><b>Security.</b> Every task, every class-path file and every answer is signed with the
  * cluster key (HMAC-SHA256); a member runs nothing that is not. The traffic is not encrypted
