@@ -19,7 +19,7 @@ final class ClusterJob {
     /** True if it counts against the queue's capacity (a map's chunks do not). */
     final boolean counted;
     /** The member it was sent to, or null while it waits here. */
-    Dispatcher.Slot member;
+    MemberSlot member;
     /** Decided: answered, failed or cancelled; nothing else may decide it. */
     boolean settled;
 

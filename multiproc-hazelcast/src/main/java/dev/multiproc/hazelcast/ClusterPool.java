@@ -1,42 +1,27 @@
 package dev.multiproc.hazelcast;
 
-import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.core.HazelcastInstance;
-import dev.multiproc.MultiprocException;
 import dev.multiproc.SerializableFunction;
 import dev.multiproc.SerializableRunnable;
 import dev.multiproc.Task;
 import dev.multiproc.WorkerPool;
 import dev.multiproc.internal.pool.RunnableCall;
 import dev.multiproc.internal.pool.UnstartedTask;
-import dev.multiproc.internal.wire.Serial;
 import dev.multiproc.internal.wire.SerialLimits;
-import dev.multiproc.internal.wire.Values;
-import dev.multiproc.internal.wire.WireBuffer;
-import java.io.Serializable;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Spliterators;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * A {@link WorkerPool} whose workers are the worker JVMs of the members of a Hazelcast cluster
@@ -61,7 +46,9 @@ import java.util.stream.StreamSupport;
  * {@link dev.multiproc.MemberDiedException} naming it, nothing is run twice, and the tasks that
  * wait go to the other members. Member death is noticed within 5 s. {@code taskTimeout} and
  * {@code cancel(true)} kill the worker on its member. If this JVM dies or disconnects, its running
- * tasks are killed on every member.
+ * tasks are killed on every member. An open pool does not keep this JVM alive: once nothing else
+ * does ({@code main} returned), its client is closed, which kills its running tasks, and the JVM
+ * ends; {@link #close()} waits for them.
  *
  * <p><b>Security.</b> Every task, every class-path file and every answer is signed with the
  * cluster key (HMAC-SHA256); a member runs nothing that is not. The traffic is not encrypted
@@ -69,18 +56,19 @@ import java.util.stream.StreamSupport;
  */
 public final class ClusterPool implements WorkerPool {
     private static final AtomicInteger COUNTER = new AtomicInteger();
-    private static final String RUNNABLE_ADVICE = "pass a SerializableRunnable (pool.execute(() -> ...) and"
-            + " pool.submit(() -> ...) do), cast the lambda to (Runnable & Serializable), or make its class"
-            + " implement Serializable";
 
     private final String name;
     private final HazelcastInstance client;
     private final Dispatcher dispatcher;
+    private final ClusterCalls calls;
+    private final ClusterMaps maps;
 
     private ClusterPool(String name, HazelcastInstance client, Dispatcher dispatcher) {
         this.name = name;
         this.client = client;
         this.dispatcher = dispatcher;
+        this.calls = new ClusterCalls(dispatcher, name);
+        this.maps = new ClusterMaps(dispatcher, name);
     }
 
     /** A builder for a cluster pool; every setting has a default. */
@@ -93,21 +81,20 @@ public final class ClusterPool implements WorkerPool {
     @Override
     public <T> CompletableFuture<T> submit(Task<T> task) {
         Objects.requireNonNull(task, "task");
-        return call(task, new UnstartedTask(task), false, null);
+        return calls.call(task, new UnstartedTask(task), false, null);
     }
 
     @Override
     public <T> CompletableFuture<T> submit(Callable<T> task) {
         Objects.requireNonNull(task, "task");
-        requireSerializable(task, "Callable", "write the lambda where a Task is expected (pool.submit(() -> ...)"
-                + " does), cast it to (Callable<T> & Serializable), or make its class implement Serializable");
-        return call(task, new UnstartedTask(task), false, null);
+        ClusterCalls.requireSerializable(task, "Callable", ClusterCalls.CALLABLE_ADVICE);
+        return calls.call(task, new UnstartedTask(task), false, null);
     }
 
     @Override
     public CompletableFuture<Void> submit(SerializableRunnable task) {
         Objects.requireNonNull(task, "task");
-        return call(new RunnableCall(task), task, true, null);
+        return calls.call(new RunnableCall(task), task, true, null);
     }
 
     @Override
@@ -118,197 +105,44 @@ public final class ClusterPool implements WorkerPool {
     @Override
     public <T> CompletableFuture<T> submit(Runnable task, T result) {
         Objects.requireNonNull(task, "task");
-        requireSerializable(task, "Runnable", RUNNABLE_ADVICE);
-        return call(new RunnableCall(task), task, true, result);
+        ClusterCalls.requireSerializable(task, "Runnable", ClusterCalls.RUNNABLE_ADVICE);
+        return calls.call(new RunnableCall(task), task, true, result);
     }
 
     @Override
     public void execute(SerializableRunnable command) {
         Objects.requireNonNull(command, "command");
-        reportFailure(call(new RunnableCall(command), command, true, null));
+        calls.reportFailure(calls.call(new RunnableCall(command), command, true, null));
     }
 
     @Override
     public void execute(Runnable command) {
         Objects.requireNonNull(command, "command");
-        requireSerializable(command, "Runnable", RUNNABLE_ADVICE);
-        reportFailure(call(new RunnableCall(command), command, true, null));
-    }
-
-    private void reportFailure(CompletableFuture<?> f) {
-        f.whenComplete((v, e) -> {
-            if (e != null && !(e instanceof CancellationException)) {
-                System.err.print("Exception in a task of " + name + " given to execute(): ");
-                e.printStackTrace();
-            }
-        });
-    }
-
-    @SuppressWarnings("unchecked")
-    private <T> CompletableFuture<T> call(Callable<?> task, Object original, boolean runnable, T result) {
-        byte[] payload = serialize(task, "task");
-        ClusterFuture<T> future = new ClusterFuture<>();
-        AnswerDecoder.Sink sink = new AnswerDecoder.Sink() {
-            @Override
-            public void value(int element, Object value) {
-                future.complete(runnable ? result : (T) value);
-            }
-
-            @Override
-            public void failure(int element, Throwable failure) {
-                future.completeExceptionally(failure);
-            }
-        };
-        Object user = original instanceof UnstartedTask u ? u.task() : original;
-        ClusterJob job = new ClusterJob(dispatcher.newId(), JobBody.CALL, payload, new byte[0], 1,
-                user.getClass().getClassLoader(), sink, original, true);
-        future.bind(dispatcher, job);
-        dispatcher.submit(job);
-        return future;
-    }
-
-    private static void requireSerializable(Object task, String kind, String advice) {
-        if (!(task instanceof Serializable)) {
-            throw new IllegalArgumentException("the task (" + task.getClass().getName() + ") is a " + kind
-                    + " that is not Serializable, so it cannot be sent to a worker JVM: " + advice);
-        }
-    }
-
-    private static byte[] serialize(Object value, String what) {
-        try {
-            Serial.Bytes bytes = Serial.serialize(value, what);
-            return Arrays.copyOf(bytes.bytes(), bytes.length());
-        } catch (Serial.NotSerializable e) {
-            throw new IllegalArgumentException("the " + what + " cannot be sent to a worker JVM: " + e.getMessage(), e);
-        }
+        ClusterCalls.requireSerializable(command, "Runnable", ClusterCalls.RUNNABLE_ADVICE);
+        calls.reportFailure(calls.call(new RunnableCall(command), command, true, null));
     }
 
     // ---------------------------------------------------------------- map
 
     @Override
     public <A, R> List<R> map(SerializableFunction<A, R> fn, List<A> inputs) throws InterruptedException {
-        return map(fn, inputs, 1);
+        return maps.map(fn, inputs, 1);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <A, R> List<R> map(SerializableFunction<A, R> fn, List<A> inputs, int chunkSize)
             throws InterruptedException {
-        checkMap(fn, inputs, chunkSize);
-        if (inputs.isEmpty()) {
-            return List.of();
-        }
-        MapResults results = new MapResults(inputs.size(), true);
-        List<ClusterJob> chunks = chunks(fn, inputs, chunkSize, results);
-        dispatcher.submitAll(chunks);
-        try {
-            results.await();
-        } catch (InterruptedException e) {
-            chunks.forEach(c -> dispatcher.cancel(c, false));
-            throw e;
-        }
-        Throwable failure = results.firstFailure();
-        if (failure != null) {
-            throw unchecked(failure);
-        }
-        return (List<R>) results.results();
+        return maps.map(fn, inputs, chunkSize);
     }
 
     @Override
     public <A, R> Stream<R> mapUnordered(SerializableFunction<A, R> fn, List<A> inputs) {
-        return mapUnordered(fn, inputs, 1);
+        return maps.mapUnordered(fn, inputs, 1);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <A, R> Stream<R> mapUnordered(SerializableFunction<A, R> fn, List<A> inputs, int chunkSize) {
-        checkMap(fn, inputs, chunkSize);
-        if (inputs.isEmpty()) {
-            return Stream.empty();
-        }
-        MapResults results = new MapResults(inputs.size(), false);
-        List<ClusterJob> chunks = chunks(fn, inputs, chunkSize, results);
-        dispatcher.submitAll(chunks);
-        Iterator<R> it = new Iterator<>() {
-            private int left = results.size();
-
-            @Override
-            public boolean hasNext() {
-                return left > 0;
-            }
-
-            @Override
-            public R next() {
-                if (left == 0) {
-                    throw new NoSuchElementException();
-                }
-                Object next;
-                try {
-                    next = results.next();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    chunks.forEach(c -> dispatcher.cancel(c, false));
-                    throw new CancellationException("interrupted while waiting for the results of mapUnordered");
-                }
-                left--;
-                if (next instanceof MapResults.Failed f) {
-                    throw unchecked(f.failure());
-                }
-                return (R) next;
-            }
-        };
-        return StreamSupport.stream(Spliterators.spliterator(it, results.size(), 0), false)
-                .onClose(() -> chunks.forEach(c -> dispatcher.cancel(c, false)));
-    }
-
-    /** The function serialized once, the inputs encoded once, cut into jobs of {@code chunkSize}. */
-    private List<ClusterJob> chunks(SerializableFunction<?, ?> fn, List<?> inputs, int chunkSize, MapResults results) {
-        byte[] function = serialize(fn, "function");
-        int n = inputs.size();
-        WireBuffer args = new WireBuffer(n * 6 + 16);
-        int[] offsets = new int[n + 1];
-        int i = 0;
-        for (Object input : inputs) {
-            offsets[i] = args.length();
-            try {
-                Values.encode(input, args, "input");
-            } catch (Serial.NotSerializable e) {
-                throw new IllegalArgumentException("element " + i + " of the inputs cannot be sent to a worker JVM: "
-                        + e.getMessage(), e);
-            }
-            i++;
-        }
-        offsets[n] = args.length();
-        ClassLoader loader = fn.getClass().getClassLoader();
-        List<ClusterJob> jobs = new ArrayList<>();
-        for (int from = 0; from < n; from += chunkSize) {
-            int count = Math.min(chunkSize, n - from);
-            byte[] slice = Arrays.copyOfRange(args.array(), offsets[from], offsets[from + count]);
-            jobs.add(new ClusterJob(dispatcher.newId(), JobBody.CHUNK, function, slice, count, loader,
-                    results.chunk(from), null, false));
-        }
-        return jobs;
-    }
-
-    private void checkMap(SerializableFunction<?, ?> fn, List<?> inputs, int chunkSize) {
-        Objects.requireNonNull(fn, "fn");
-        Objects.requireNonNull(inputs, "inputs");
-        if (chunkSize < 1) {
-            throw new IllegalArgumentException("chunkSize must be at least 1: " + chunkSize);
-        }
-        if (dispatcher.isShutdown()) {
-            throw new RejectedExecutionException(name + " is shut down: it takes no new tasks");
-        }
-    }
-
-    private static RuntimeException unchecked(Throwable failure) {
-        if (failure instanceof RuntimeException r) {
-            return r;
-        }
-        if (failure instanceof Error e) {
-            throw e;
-        }
-        return new MultiprocException("a task failed: " + failure, failure);
+        return maps.mapUnordered(fn, inputs, chunkSize);
     }
 
     // ---------------------------------------------------------------- invoke
@@ -415,11 +249,7 @@ public final class ClusterPool implements WorkerPool {
      * {@code failed}, {@code dead}).
      */
     public List<Member> members() {
-        List<Member> all = new ArrayList<>();
-        for (Dispatcher.MemberView v : dispatcher.members()) {
-            all.add(new Member(v.address(), v.id(), v.workers(), v.running(), v.state()));
-        }
-        return all;
+        return dispatcher.members();
     }
 
     /** How many tasks the ready members run at once, all together. */
@@ -452,15 +282,16 @@ public final class ClusterPool implements WorkerPool {
 
     /** Settings for a cluster pool; {@link #build()} connects with the settings of that moment. */
     public static final class Builder {
-        private List<String> addresses = List.of("127.0.0.1:5701");
-        private String clusterName = "multiproc";
-        private Path clusterKey;
-        private int queueCapacity = Integer.MAX_VALUE;
-        private Duration taskTimeout;
-        private Duration connectTimeout = Duration.ofSeconds(10);
+        // read by ClusterConnector
+        List<String> addresses = List.of("127.0.0.1:5701");
+        String clusterName = "multiproc";
+        Path clusterKey;
+        int queueCapacity = Integer.MAX_VALUE;
+        Duration taskTimeout;
+        Duration connectTimeout = Duration.ofSeconds(10);
         private String name;
-        private SerialLimits limits = SerialLimits.defaults();
-        private List<Path> extraClassPath = List.of();
+        SerialLimits limits = SerialLimits.defaults();
+        List<Path> extraClassPath = List.of();
 
         private Builder() {}
 
@@ -586,66 +417,12 @@ public final class ClusterPool implements WorkerPool {
          * @throws ClusterKeyException if every member refused this JVM's cluster key
          * @throws IllegalArgumentException if there is no cluster key for a non-loopback address,
          *     or the key file cannot be read
-         * @throws MultiprocException if the class path cannot be read; nothing is left running
+         * @throws dev.multiproc.MultiprocException if the class path cannot be read; nothing is left running
          */
         public ClusterPool build() {
             String poolName = name != null ? name : "ClusterPool-" + COUNTER.incrementAndGet();
-            ClusterKey key = ClusterKey.resolve(clusterKey, allLoopback(addresses),
-                    "a cluster pool that connects to " + addresses);
-            long timeoutNanos = taskTimeout == null ? 0 : taskTimeout.toNanos();
-            HazelcastSettings.quietLogging();
-            List<String> entries = new ArrayList<>(ClassPathShipment.current());
-            extraClassPath.forEach(p -> entries.add(p.toString()));
-            ClassPathShipment shipment = ClassPathShipment.of(entries, key, timeoutNanos);
-            HazelcastInstance client;
-            try {
-                client = HazelcastClient.newHazelcastClient(HazelcastSettings.client(clusterName, addresses,
-                        connectTimeout, poolName));
-            } catch (RuntimeException e) {
-                shipment.close();
-                throw new ClusterUnreachableException("no member of cluster \"" + clusterName + "\" could be reached at "
-                        + addresses + " within " + connectTimeout.toMillis() + " ms: " + e.getMessage(), e);
-            }
-            Dispatcher[] holder = new Dispatcher[1];
-            Dispatcher dispatcher = new Dispatcher(client, key, poolName, shipment.id(), timeoutNanos, queueCapacity,
-                    new AnswerDecoder(limits),
-                    member -> shipment.shipTo(member, client.getExecutorService(HazelcastSettings.CONTROL),
-                            holder[0].clientId()),
-                    () -> close(client, shipment)); // once terminated: leave the cluster
-            holder[0] = dispatcher;
-            try {
-                dispatcher.start();
-                dispatcher.awaitFirstMember(connectTimeout.toNanos());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                close(client, shipment);
-                throw new MultiprocException("interrupted while " + poolName + " connected", e);
-            } catch (RuntimeException e) {
-                close(client, shipment);
-                throw e;
-            }
-            return new ClusterPool(poolName, client, dispatcher);
-        }
-
-        private static void close(HazelcastInstance client, ClassPathShipment shipment) {
-            try {
-                client.shutdown();
-            } finally {
-                shipment.close();
-            }
-        }
-
-        private static boolean allLoopback(List<String> addresses) {
-            for (String a : addresses) {
-                try {
-                    if (!InetAddress.getByName(a.substring(0, a.lastIndexOf(':'))).isLoopbackAddress()) {
-                        return false;
-                    }
-                } catch (UnknownHostException e) {
-                    return false;
-                }
-            }
-            return true;
+            ClusterConnector.Connected c = ClusterConnector.connect(this, poolName);
+            return new ClusterPool(poolName, c.client(), c.dispatcher());
         }
     }
 }

@@ -3,26 +3,17 @@ package dev.multiproc.hazelcast;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.IExecutorService;
-import com.hazelcast.core.MemberLeftException;
-import com.hazelcast.spi.exception.TargetDisconnectedException;
-import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.multiproc.MemberDiedException;
 import dev.multiproc.MultiprocException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The submitter's side of a cluster pool: its queue, the members it knows, and which job runs
@@ -35,7 +26,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * are those that were running there: each fails with a {@link MemberDiedException} naming the
  * member, none is sent again (whether it finished is unknown: running it twice is worse), and the
  * jobs still here go to the other members. A member that joins is offered this JVM's class path
- * and takes jobs as soon as it has it.
+ * ({@link ClassPathOffer}) and takes jobs as soon as it has it. A job whose call never reached its
+ * member (it had just joined, and the member relaying the call did not know it yet) did not run:
+ * it waits here again, first in line, and the member is offered the class path again, which
+ * tells when it can be reached.
  *
  * <h2>A job is decided once</h2>
  * Its member's answer, its member's death, a cancel and a shutdown may each want to decide a
@@ -43,80 +37,30 @@ import java.util.concurrent.locks.ReentrantLock;
  * outcome after the lock is released. A job counts against its member's room until the member
  * answers for it (or dies), even when it was cancelled meanwhile: until then its worker is busy.
  */
-final class Dispatcher {
-    enum State { SHIPPING, READY, REFUSED, FAILED, DEAD }
-
-    /** A member as this pool sees it. Guarded by the lock. */
-    static final class Slot {
-        final Member member;
-        final String name;
-        final int capacity;
-        final Set<ClusterJob> inFlight = new LinkedHashSet<>();
-        State state = State.SHIPPING;
-        RuntimeException problem;
-
-        Slot(Member member) {
-            this.member = member;
-            this.name = member.getAddress().getHost() + ":" + member.getAddress().getPort() + " (" + member.getUuid()
-                    + ")";
-            int workers;
-            try {
-                workers = Integer.parseInt(member.getAttribute(HazelcastSettings.WORKERS_ATTRIBUTE));
-            } catch (NumberFormatException | NullPointerException e) {
-                workers = 0; // not a multiproc member: never sent a job
-            }
-            this.capacity = workers;
-        }
-    }
-
-    /** One member as {@link ClusterPool#members()} reports it. */
-    record MemberView(String address, String id, int workers, int running, String state) {}
-
-    private record Send(ClusterJob job, Slot slot) {}
-
+final class Dispatcher implements JobSender.Outcomes {
     private record Outcome(ClusterJob job, Throwable failure) {}
 
-    /** Ships this JVM's class path to a member; throws what went wrong. */
-    interface Shipper {
-        void shipTo(Member member);
-    }
-
     private final HazelcastInstance client;
-    private final IExecutorService jobs;
-    private final IExecutorService control;
-    private final ClusterKey key;
-    private final UUID clientId;
     private final String poolName;
-    private final String classPathId;
-    private final long timeoutNanos;
-    private final int queueCapacity;
-    private final AnswerDecoder decoder;
-    private final Shipper shipper;
+    private final ClassPathOffer.Shipper shipper;
     private final Runnable onTerminated;
+    private final JobSender sender;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition room = lock.newCondition();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<ClusterJob> queue = new ArrayDeque<>();
-    private final Map<UUID, Slot> slots = new LinkedHashMap<>();
-    private int counted;
+    private final SubmitterQueue queue;
+    private final MemberSlots slots = new MemberSlots();
     private long nextId;
     private boolean shutdown;
     private boolean terminated;
 
     Dispatcher(HazelcastInstance client, ClusterKey key, String poolName, String classPathId, long timeoutNanos,
-               int queueCapacity, AnswerDecoder decoder, Shipper shipper, Runnable onTerminated) {
+               int queueCapacity, AnswerDecoder decoder, ClassPathOffer.Shipper shipper, Runnable onTerminated) {
         this.client = client;
-        this.jobs = client.getExecutorService(HazelcastSettings.JOBS);
-        this.control = client.getExecutorService(HazelcastSettings.CONTROL);
-        this.key = key;
-        this.clientId = client.getLocalEndpoint().getUuid();
         this.poolName = poolName;
-        this.classPathId = classPathId;
-        this.timeoutNanos = timeoutNanos;
-        this.queueCapacity = queueCapacity;
-        this.decoder = decoder;
         this.shipper = shipper;
         this.onTerminated = onTerminated;
+        this.sender = new JobSender(client, key, classPathId, timeoutNanos, decoder, this);
+        this.queue = new SubmitterQueue(lock.newCondition(), queueCapacity, poolName);
     }
 
     /** Starts following the cluster's members, and offers each this JVM's class path. */
@@ -138,13 +82,17 @@ final class Dispatcher {
     }
 
     UUID clientId() {
-        return clientId;
+        return sender.clientId();
     }
 
     long newId() {
+        return locked(() -> ++nextId);
+    }
+
+    private <T> T locked(Supplier<T> read) {
         lock.lock();
         try {
-            return ++nextId;
+            return read.get();
         } finally {
             lock.unlock();
         }
@@ -153,93 +101,58 @@ final class Dispatcher {
     // ---------------------------------------------------------------- members
 
     private void added(Member m) {
-        Slot slot;
+        MemberSlot slot;
         lock.lock();
         try {
-            if (slots.containsKey(m.getUuid()) || shutdown) {
-                return;
-            }
-            slot = new Slot(m);
-            slots.put(m.getUuid(), slot);
-            if (slot.capacity < 1) {
-                slot.state = State.FAILED;
-                slot.problem = new MultiprocException("member " + slot.name + " is not a multiproc member");
-                return;
+            slot = shutdown ? null : slots.add(m);
+            if (slot == null || slot.state == MemberSlot.State.FAILED) {
+                return; // known already, or not a multiproc member
             }
         } finally {
             lock.unlock();
         }
-        Thread.ofVirtual().name(poolName + "-ship-" + m.getAddress()).start(() -> ship(slot));
+        startOffer(slot);
     }
 
-    private void ship(Slot slot) {
-        State next = State.READY;
-        RuntimeException problem = null;
-        for (int attempt = 1; ; attempt++) {
+    private void startOffer(MemberSlot slot) {
+        Thread.ofVirtual().name(poolName + "-ship-" + slot.member.getAddress()).start(() -> {
+            ClassPathOffer.Result result = ClassPathOffer.offer(slot, shipper, () -> stillShipping(slot));
+            List<JobSender.Send> sends;
+            List<Outcome> outcomes = new ArrayList<>();
+            lock.lock();
             try {
-                shipper.shipTo(slot.member);
-                next = State.READY;
-                problem = null;
-                break;
-            } catch (ClusterKeyException e) {
-                next = State.REFUSED;
-                problem = e;
-                break;
-            } catch (RuntimeException e) {
-                next = memberGone(e) ? State.DEAD : State.FAILED;
-                problem = e instanceof MultiprocException ? e
-                        : new MultiprocException("cannot offer the class path to member " + slot.name + ": " + e, e);
+                if (slot.state == MemberSlot.State.SHIPPING) {
+                    slot.state = result.state();
+                    slot.problem = result.problem();
+                }
+                failIfHopeless(outcomes);
+                sends = pick();
+                changed.signalAll();
+            } finally {
+                lock.unlock();
             }
-            if (next == State.DEAD || attempt == 3 || !stillShipping(slot)) {
-                break;
-            }
-            try {
-                Thread.sleep(500L * attempt); // a member that has just joined may not be reachable yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        List<Send> sends;
-        List<Outcome> outcomes = new ArrayList<>();
-        lock.lock();
-        try {
-            if (slot.state == State.SHIPPING) {
-                slot.state = next;
-                slot.problem = problem;
-            }
-            failIfHopeless(outcomes);
-            sends = pick();
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        send(sends);
-        deliver(outcomes);
+            sender.send(sends);
+            deliver(outcomes);
+        });
     }
 
-    private boolean stillShipping(Slot slot) {
-        lock.lock();
-        try {
-            return slot.state == State.SHIPPING && slots.get(slot.member.getUuid()) == slot;
-        } finally {
-            lock.unlock();
-        }
+    private boolean stillShipping(MemberSlot slot) {
+        return locked(() -> slot.state == MemberSlot.State.SHIPPING && slots.holds(slot));
     }
 
     private void removed(Member m) {
         List<Outcome> outcomes = new ArrayList<>();
         lock.lock();
         try {
-            Slot slot = slots.remove(m.getUuid());
+            MemberSlot slot = slots.remove(m);
             if (slot == null) {
                 return;
             }
-            slot.state = State.DEAD;
+            slot.state = MemberSlot.State.DEAD;
             for (ClusterJob job : slot.inFlight) {
                 if (!job.settled) {
                     job.settled = true;
-                    outcomes.add(new Outcome(job, died(slot, null)));
+                    outcomes.add(new Outcome(job, slot.died(null)));
                 }
             }
             slot.inFlight.clear();
@@ -251,34 +164,18 @@ final class Dispatcher {
         deliver(outcomes);
     }
 
-    private static MemberDiedException died(Slot slot, Throwable cause) {
-        return new MemberDiedException("member " + slot.name + " left the cluster while it ran this task:"
-                + " whether the task finished is unknown, and it is not run again", slot.name, cause);
-    }
-
-    /** With no member that can take jobs and at least one that refused or failed: the queue fails with why. */
+    /** Under the lock: with no member that can take jobs and one that refused or failed, the queue fails with why. */
     private void failIfHopeless(List<Outcome> outcomes) {
-        RuntimeException why = null;
-        for (Slot s : slots.values()) {
-            if (s.state == State.READY || s.state == State.SHIPPING) {
-                return;
-            }
-            if (s.problem != null && (why == null || s.state == State.REFUSED)) {
-                why = s.problem;
-            }
-        }
+        RuntimeException why = slots.hopeless();
         if (why == null) {
-            return; // no member at all: the jobs wait for one
+            return;
         }
-        for (ClusterJob job : queue) {
+        for (ClusterJob job : queue.clear()) {
             if (!job.settled) {
                 job.settled = true;
                 outcomes.add(new Outcome(job, why));
             }
         }
-        queue.clear();
-        counted = 0;
-        room.signalAll();
         checkTerminated();
     }
 
@@ -293,18 +190,11 @@ final class Dispatcher {
         lock.lock();
         try {
             while (true) {
-                boolean waiting = false;
-                RuntimeException why = null;
-                for (Slot s : slots.values()) {
-                    if (s.state == State.READY) {
-                        return;
-                    }
-                    waiting |= s.state == State.SHIPPING;
-                    if (s.problem != null && (why == null || s.state == State.REFUSED)) {
-                        why = s.problem;
-                    }
+                if (slots.anyReady()) {
+                    return;
                 }
-                if (!waiting && why != null) {
+                RuntimeException why = slots.hopeless();
+                if (why != null) {
                     throw why;
                 }
                 if (nanos <= 0) {
@@ -317,20 +207,8 @@ final class Dispatcher {
         }
     }
 
-    List<MemberView> members() {
-        lock.lock();
-        try {
-            List<MemberView> all = new ArrayList<>();
-            for (Slot s : slots.values()) {
-                String state = s.state.name().toLowerCase(java.util.Locale.ROOT);
-                all.add(new MemberView(s.member.getAddress().getHost() + ":" + s.member.getAddress().getPort(),
-                        s.member.getUuid().toString(), s.capacity, s.inFlight.size(),
-                        s.problem == null || s.state == State.READY ? state : state + ": " + s.problem.getMessage()));
-            }
-            return all;
-        } finally {
-            lock.unlock();
-        }
+    List<ClusterPool.Member> members() {
+        return locked(slots::views);
     }
 
     // ---------------------------------------------------------------- jobs
@@ -341,48 +219,27 @@ final class Dispatcher {
      * @throws RejectedExecutionException if the pool is shut down, or the wait is interrupted
      */
     void submit(ClusterJob job) {
-        List<Send> sends;
-        List<Outcome> outcomes = new ArrayList<>();
-        lock.lock();
-        try {
-            rejectIfShutdown();
-            if (job.counted) {
-                while (counted >= queueCapacity) {
-                    try {
-                        room.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new RejectedExecutionException("interrupted while waiting for room in the queue of "
-                                + poolName + " (queueCapacity " + queueCapacity + ")");
-                    }
-                    rejectIfShutdown();
-                }
-                counted++;
-            }
-            queue.add(job);
-            failIfHopeless(outcomes);
-            sends = pick();
-        } finally {
-            lock.unlock();
-        }
-        send(sends);
-        deliver(outcomes);
+        enqueue(() -> queue.add(job, this::rejectIfShutdown));
     }
 
     /** Queues the chunks of a map, which do not count against the capacity. */
     void submitAll(List<ClusterJob> chunks) {
-        List<Send> sends;
+        enqueue(() -> queue.addAll(chunks));
+    }
+
+    private void enqueue(Runnable add) {
+        List<JobSender.Send> sends;
         List<Outcome> outcomes = new ArrayList<>();
         lock.lock();
         try {
             rejectIfShutdown();
-            queue.addAll(chunks);
+            add.run();
             failIfHopeless(outcomes);
             sends = pick();
         } finally {
             lock.unlock();
         }
-        send(sends);
+        sender.send(sends);
         deliver(outcomes);
     }
 
@@ -393,101 +250,34 @@ final class Dispatcher {
     }
 
     /** Gives queued jobs to the members with room, fewest running first; under the lock. */
-    private List<Send> pick() {
-        List<Send> sends = new ArrayList<>();
+    private List<JobSender.Send> pick() {
+        List<JobSender.Send> sends = new ArrayList<>();
         while (!queue.isEmpty()) {
-            Slot best = null;
-            for (Slot s : slots.values()) {
-                if (s.state == State.READY && s.inFlight.size() < s.capacity
-                        && (best == null || s.inFlight.size() < best.inFlight.size())) {
-                    best = s;
-                }
-            }
+            MemberSlot best = slots.best();
             if (best == null) {
                 break;
             }
             ClusterJob job = queue.poll();
-            if (job.counted) {
-                counted--;
-                room.signalAll();
-            }
             if (job.settled) {
                 continue;
             }
             job.member = best;
             best.inFlight.add(job);
-            sends.add(new Send(job, best));
+            sends.add(new JobSender.Send(job, best));
         }
         return sends;
     }
 
-    private void send(List<Send> sends) {
-        for (Send s : sends) {
-            ClusterJob job = s.job();
-            byte[] body = new JobBody(classPathId, timeoutNanos, job.kind, job.task, job.inputs, job.count).encode();
-            MemberCall call = new MemberCall(MemberCall.RUN, clientId, job.id, body, key);
-            byte[] header = call.header();
-            try {
-                jobs.submitToMember(call, s.slot().member, new ExecutionCallback<byte[]>() {
-                    @Override
-                    public void onResponse(byte[] response) {
-                        answered(job, s.slot(), header, response);
-                    }
-
-                    @Override
-                    public void onFailure(Throwable t) {
-                        failed(job, s.slot(), t);
-                    }
-                });
-            } catch (RuntimeException e) {
-                failed(job, s.slot(), e);
-            }
-        }
-    }
-
-    private void answered(ClusterJob job, Slot slot, byte[] header, byte[] response) {
-        Reply reply = null;
-        Throwable failure = null;
-        try {
-            reply = Reply.verifiedOrRefusal(response, key, header, slot.name);
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        boolean mine = finish(job, slot, false);
-        if (!mine) {
-            return;
-        }
-        if (failure != null) {
-            for (int i = 0; i < job.count; i++) {
-                job.sink.failure(i, failure);
-            }
-        } else {
-            decoder.deliver(reply, job.count, slot.name, job.loader, job.sink);
-        }
-    }
-
-    private void failed(ClusterJob job, Slot slot, Throwable t) {
-        boolean gone = memberGone(t);
-        if (!finish(job, slot, gone)) {
-            return;
-        }
-        Throwable failure = gone ? died(slot, t)
-                : new MultiprocException("the task could not be run on member " + slot.name + ": " + t, t);
-        for (int i = 0; i < job.count; i++) {
-            job.sink.failure(i, failure);
-        }
-    }
-
-    /** The member is done with {@code job}: frees its room; true if the caller decides the job. */
-    private boolean finish(ClusterJob job, Slot slot, boolean memberGone) {
-        List<Send> sends;
+    @Override
+    public boolean finish(ClusterJob job, MemberSlot slot, boolean memberGone) {
+        List<JobSender.Send> sends;
         boolean mine;
         lock.lock();
         try {
             slot.inFlight.remove(job);
-            if (memberGone && slot.state != State.DEAD) {
-                slot.state = State.DEAD; // no more jobs to it; its other jobs fail as their own calls do
-                slot.problem = died(slot, null);
+            if (memberGone && slot.state != MemberSlot.State.DEAD) {
+                slot.state = MemberSlot.State.DEAD; // no more jobs to it; its other jobs fail as their own calls do
+                slot.problem = slot.died(null);
             }
             mine = !job.settled;
             job.settled = true;
@@ -496,18 +286,34 @@ final class Dispatcher {
         } finally {
             lock.unlock();
         }
-        send(sends);
+        sender.send(sends);
         return mine;
     }
 
-    static boolean memberGone(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof MemberLeftException || c instanceof TargetDisconnectedException
-                    || c instanceof TargetNotMemberException) {
-                return true;
+    @Override
+    public void notReached(ClusterJob job, MemberSlot slot) {
+        List<JobSender.Send> sends;
+        boolean offerAgain = false;
+        lock.lock();
+        try {
+            slot.inFlight.remove(job);
+            if (!job.settled) {
+                job.member = null;
+                queue.putBack(job);
             }
+            if (slot.state == MemberSlot.State.READY && slots.holds(slot)) {
+                slot.state = MemberSlot.State.SHIPPING;
+                offerAgain = true;
+            }
+            sends = pick();
+            checkTerminated();
+        } finally {
+            lock.unlock();
         }
-        return false;
+        sender.send(sends);
+        if (offerAgain) {
+            startOffer(slot);
+        }
     }
 
     /**
@@ -517,7 +323,7 @@ final class Dispatcher {
      * @return true if the job is cancelled now (its outcome is the caller's to set)
      */
     boolean cancel(ClusterJob job, boolean mayInterrupt) {
-        Slot target;
+        MemberSlot target;
         lock.lock();
         try {
             if (job.settled) {
@@ -526,10 +332,6 @@ final class Dispatcher {
             target = job.member;
             if (target == null) {
                 queue.remove(job);
-                if (job.counted) {
-                    counted--;
-                    room.signalAll();
-                }
             } else if (!mayInterrupt) {
                 return false;
             }
@@ -539,17 +341,9 @@ final class Dispatcher {
             lock.unlock();
         }
         if (target != null) {
-            cancelOn(target, job);
+            sender.cancelOn(target, job);
         }
         return true;
-    }
-
-    private void cancelOn(Slot slot, ClusterJob job) {
-        try {
-            control.submitToMember(new MemberCall(MemberCall.CANCEL, clientId, job.id, new byte[0], key), slot.member);
-        } catch (RuntimeException e) {
-            // the member is gone or this client is closing: the job ends with it
-        }
     }
 
     // ---------------------------------------------------------------- shutting down
@@ -558,7 +352,7 @@ final class Dispatcher {
         lock.lock();
         try {
             shutdown = true;
-            room.signalAll();
+            queue.wakeWaiters();
             checkTerminated();
         } finally {
             lock.unlock();
@@ -569,11 +363,11 @@ final class Dispatcher {
     List<Object> shutdownNow() {
         List<Object> unsent = new ArrayList<>();
         List<ClusterJob> cancelled = new ArrayList<>();
-        List<Send> running = new ArrayList<>();
+        List<JobSender.Send> running = new ArrayList<>();
         lock.lock();
         try {
             shutdown = true;
-            for (ClusterJob job : queue) {
+            for (ClusterJob job : queue.clear()) {
                 if (!job.settled) {
                     job.settled = true;
                     cancelled.add(job);
@@ -582,49 +376,34 @@ final class Dispatcher {
                     }
                 }
             }
-            queue.clear();
-            counted = 0;
-            for (Slot s : slots.values()) {
+            for (MemberSlot s : slots.all()) {
                 for (ClusterJob job : s.inFlight) {
                     if (!job.settled) {
                         job.settled = true;
                         cancelled.add(job);
-                        running.add(new Send(job, s));
+                        running.add(new JobSender.Send(job, s));
                     }
                 }
             }
-            room.signalAll();
             checkTerminated();
         } finally {
             lock.unlock();
         }
-        for (Send s : running) {
-            cancelOn(s.slot(), s.job());
+        for (JobSender.Send s : running) {
+            sender.cancelOn(s.slot(), s.job());
         }
         for (ClusterJob job : cancelled) {
-            for (int i = 0; i < job.count; i++) {
-                job.sink.failure(i, new CancellationException(poolName + " was shut down"));
-            }
+            JobSender.failAll(job, new CancellationException(poolName + " was shut down"));
         }
         return unsent;
     }
 
     boolean isShutdown() {
-        lock.lock();
-        try {
-            return shutdown;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> shutdown);
     }
 
     boolean isTerminated() {
-        lock.lock();
-        try {
-            return terminated;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> terminated);
     }
 
     boolean awaitTermination(long nanos) throws InterruptedException {
@@ -647,10 +426,8 @@ final class Dispatcher {
         if (!shutdown || terminated || !queue.isEmpty()) {
             return;
         }
-        for (Slot s : slots.values()) {
-            if (!s.inFlight.isEmpty()) {
-                return;
-            }
+        if (slots.running() > 0) {
+            return;
         }
         terminated = true;
         changed.signalAll();
@@ -659,23 +436,12 @@ final class Dispatcher {
 
     private void deliver(List<Outcome> outcomes) {
         for (Outcome o : outcomes) {
-            for (int i = 0; i < o.job().count; i++) {
-                o.job().sink.failure(i, o.failure());
-            }
+            JobSender.failAll(o.job(), o.failure());
         }
     }
 
     String describe() {
-        lock.lock();
-        try {
-            int running = 0;
-            for (Slot s : slots.values()) {
-                running += s.inFlight.size();
-            }
-            return (terminated ? "terminated" : shutdown ? "shutting down" : "running") + ", " + slots.size()
-                    + " members, " + running + " running, " + queue.size() + " queued";
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> (terminated ? "terminated" : shutdown ? "shutting down" : "running") + ", "
+                + slots.size() + " members, " + slots.running() + " running, " + queue.size() + " queued");
     }
 }

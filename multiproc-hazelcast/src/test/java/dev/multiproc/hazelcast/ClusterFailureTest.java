@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.multiproc.JvmProcess;
 import dev.multiproc.MemberDiedException;
+import dev.multiproc.MultiprocException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -17,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Members that come and go under a running pool, and a submitter that dies: a member that joins
  * takes work; a member SIGKILLed under 200 tasks fails exactly the tasks running there, with
  * {@link MemberDiedException}, and nothing runs twice; a member killed while it gets the class
- * path is left out; the submitting JVM's death kills its tasks on every member.
+ * path is left out; the submitting JVM's death kills its tasks on every member; a member that a
+ * class-path offer did not reach at first (it had just joined) is offered it again and used.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -228,6 +232,42 @@ class ClusterFailureTest {
         }
         System.out.printf("submitter death: its %d tasks were killed within %d ms%n", workers.size(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+    }
+
+    @Test
+    @Order(5)
+    void aMemberThatAnOfferDidNotReach_isOfferedAgain_andTakesWork() throws Exception {
+        MemberProcess target = cluster.members.stream().filter(MemberProcess::isAlive).findFirst().orElseThrow();
+        int port = Integer.parseInt(target.address().substring(target.address().lastIndexOf(':') + 1));
+        AtomicInteger refused = new AtomicInteger();
+        // the first offer fails as a call relayed by a member that does not know the target yet fails
+        ClassPathShipment.beforePut = member -> {
+            if (member.getAddress().getPort() == port && refused.getAndIncrement() == 0) {
+                throw new MultiprocException("relayed call refused",
+                        new TargetNotMemberException("Member with uuid(" + member.getUuid() + ") is not in member list"));
+            }
+        };
+        Path extra = dir.resolve("extra-again.jar"); // a file no member has: each one is sent it
+        Files.write(extra, new byte[] {(byte) System.nanoTime(), 4, 5, 6});
+        try (ClusterPool pool = cluster.pool().extraClassPath(extra).build()) {
+            int alive = (int) cluster.members.stream().filter(MemberProcess::isAlive).count();
+            awaitReady(pool, alive);
+            assertTrue(refused.get() >= 2, "the first offer was refused, and another made: " + refused);
+            Set<Long> ran = new HashSet<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!ran.contains(target.pid())) {
+                assertTrue(System.nanoTime() < deadline, "the member ran a task: " + ran + ", " + pool.members());
+                List<CompletableFuture<Long>> batch = IntStream.range(0, 2 * alive).mapToObj(i -> pool.submit(() -> {
+                    Thread.sleep(100);
+                    return memberPid();
+                })).toList();
+                for (CompletableFuture<Long> f : batch) {
+                    ran.add(f.get(60, TimeUnit.SECONDS));
+                }
+            }
+        } finally {
+            ClassPathShipment.beforePut = m -> { };
+        }
     }
 
     private static void awaitReady(ClusterPool pool, int n) throws InterruptedException {

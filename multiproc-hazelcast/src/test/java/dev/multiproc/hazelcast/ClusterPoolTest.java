@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.multiproc.ChildFailedException;
+import dev.multiproc.JvmProcess;
 import dev.multiproc.MemberDiedException;
+import dev.multiproc.Signal;
 import dev.multiproc.TaskTimeoutException;
 import dev.multiproc.WorkerDiedException;
 import dev.multiproc.WorkerPool;
@@ -203,6 +205,24 @@ class ClusterPoolTest {
                     () -> limited.submit(() -> new byte[100_000]).get());
             assertTrue(e.getCause().getMessage().contains("maxbytes"), e.getCause().toString());
             assertEquals(3, limited.submit(() -> 3).get());
+        }
+    }
+
+    @Test
+    void anOpenPool_doesNotKeepItsJvmAlive() throws Exception {
+        String[] addresses = cluster.addresses();
+        String name = cluster.name;
+        String key = cluster.key.toString();
+        JvmProcess<Integer> child = JvmProcess.start(() -> {
+            ClusterPool open = ClusterPool.builder().addresses(addresses).clusterName(name)
+                    .clusterKey(Path.of(key)).build();
+            return open.submit(() -> 6 * 7).get(60, TimeUnit.SECONDS); // and main returns, the pool open
+        });
+        try {
+            assertTrue(child.join(Duration.ofSeconds(90)), "the JVM ended with its cluster pool open");
+            assertEquals(42, child.result());
+        } finally {
+            child.signal(Signal.SIGKILL);
         }
     }
 
