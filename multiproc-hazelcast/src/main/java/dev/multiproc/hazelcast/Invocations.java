@@ -4,36 +4,25 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-/** {@code invokeAll} and {@code invokeAny} over a pool's {@code submit}, with {@code ExecutorService}'s rules. */
+/**
+ * {@code invokeAll} and {@code invokeAny} over a cluster pool's {@code submit}: the tasks are
+ * submitted here, the waiting and cancelling are the local pool's own
+ * ({@link dev.multiproc.internal.pool.Invocations}), so both pools follow {@code ExecutorService}'s
+ * rules alike.
+ */
 final class Invocations {
     private Invocations() {}
 
     static <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long deadline,
                                          Function<Callable<T>, CompletableFuture<T>> submit)
             throws InterruptedException {
-        List<CompletableFuture<T>> futures = submitAll(tasks, submit);
-        try {
-            for (CompletableFuture<T> f : futures) {
-                if (!await(f, deadline)) {
-                    break;
-                }
-            }
-        } catch (InterruptedException e) {
-            cancelAll(futures);
-            throw e;
-        }
-        cancelAll(futures);
-        return new ArrayList<>(futures);
+        return dev.multiproc.internal.pool.Invocations.all(submitAll(tasks, submit), deadline);
     }
 
     static <T> T invokeAny(Collection<? extends Callable<T>> tasks, long deadline,
@@ -42,27 +31,7 @@ final class Invocations {
         if (tasks.isEmpty()) {
             throw new IllegalArgumentException("invokeAny needs at least one task");
         }
-        List<CompletableFuture<T>> futures = submitAll(tasks, submit);
-        CompletableFuture<T> first = new CompletableFuture<>();
-        AtomicInteger failed = new AtomicInteger();
-        for (CompletableFuture<T> f : futures) {
-            f.whenComplete((value, e) -> {
-                if (e == null) {
-                    first.complete(value);
-                } else if (failed.incrementAndGet() == futures.size()) {
-                    first.completeExceptionally(e instanceof CompletionException && e.getCause() != null
-                            ? e.getCause() : e);
-                }
-            });
-        }
-        try {
-            if (deadline == Long.MAX_VALUE) {
-                return first.get();
-            }
-            return first.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } finally {
-            cancelAll(futures);
-        }
+        return dev.multiproc.internal.pool.Invocations.any(submitAll(tasks, submit), deadline);
     }
 
     private static <T> List<CompletableFuture<T>> submitAll(Collection<? extends Callable<T>> tasks,
@@ -73,32 +42,9 @@ final class Invocations {
                 futures.add(submit.apply(t));
             }
         } catch (RuntimeException e) {
-            cancelAll(futures);
+            dev.multiproc.internal.pool.Invocations.cancelAll(futures);
             throw e;
         }
         return futures;
-    }
-
-    private static boolean await(CompletableFuture<?> f, long deadline) throws InterruptedException {
-        try {
-            if (deadline == Long.MAX_VALUE) {
-                f.get();
-            } else {
-                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-        } catch (ExecutionException | CancellationException e) {
-            // done, with a failure
-        } catch (TimeoutException e) {
-            return false;
-        }
-        return true;
-    }
-
-    static void cancelAll(List<? extends CompletableFuture<?>> futures) {
-        for (CompletableFuture<?> f : futures) {
-            if (!f.isDone()) {
-                f.cancel(true);
-            }
-        }
     }
 }

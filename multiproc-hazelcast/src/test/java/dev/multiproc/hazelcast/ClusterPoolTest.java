@@ -99,6 +99,29 @@ class ClusterPoolTest {
     }
 
     @Test
+    void invokeAll_andInvokeAny_followExecutorServicesRules() throws Exception {
+        List<java.util.concurrent.Callable<Integer>> tasks = List.of(
+                (java.util.concurrent.Callable<Integer> & java.io.Serializable) () -> 1,
+                (java.util.concurrent.Callable<Integer> & java.io.Serializable) () -> {
+                    throw new IllegalStateException("two fails");
+                },
+                (java.util.concurrent.Callable<Integer> & java.io.Serializable) () -> 3);
+        List<java.util.concurrent.Future<Integer>> all = pool.invokeAll(tasks);
+        assertEquals(1, all.get(0).get());
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> all.get(1).get());
+        assertInstanceOf(IllegalStateException.class, failed.getCause());
+        assertEquals(3, all.get(2).get());
+        int any = pool.invokeAny(tasks);
+        assertTrue(any == 1 || any == 3, "the value of a task that succeeded: " + any);
+        ExecutionException none = assertThrows(ExecutionException.class, () -> pool.invokeAny(List.of(
+                (java.util.concurrent.Callable<Integer> & java.io.Serializable) () -> {
+                    throw new IllegalStateException("all fail");
+                })));
+        assertEquals("all fail", none.getCause().getMessage());
+        assertThrows(IllegalArgumentException.class, () -> pool.invokeAny(List.<java.util.concurrent.Callable<Integer>>of()));
+    }
+
+    @Test
     void mapUnordered_givesEveryResult_andItsFailures() {
         try (var results = pool.mapUnordered(x -> x + 1, IntStream.range(0, 100).boxed().toList(), 7)) {
             assertEquals(IntStream.range(1, 101).boxed().collect(Collectors.toSet()), results.collect(Collectors.toSet()));
